@@ -1,0 +1,43 @@
+# cnn-course: two commands do everything on a fresh machine with Python >= 3.10.
+#   make lab   - set up (if needed) and open the course in JupyterLab
+#   make test  - set up (if needed) and run every test: unit tests, doctests, every notebook under nbval
+# The virtual environment lives in .venv/ and is created when missing.
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.cnn-course-installed
+PYTEST_ARGS ?=
+
+.PHONY: setup lab test lint format bench site notebooks clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+lab: setup
+	$(VENV)/bin/jupyter lab notebooks/
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: setup
+	$(PY) -m cnn_course.bench
+
+notebooks: setup
+	$(PY) scripts/run_notebooks.py
+
+clean:
+	rm -rf $(VENV) site build *.egg-info

@@ -1,0 +1,145 @@
+"""Keep every notebook's Colab badge and set-up cell in line with the one repository URL.
+
+The repository URL lives in one place: ``[project.urls] Repository`` in
+``pyproject.toml``. This script writes (``--write``) or checks (``--check``, the
+default; exit status 1 on any difference) in every ``notebooks/*.ipynb``:
+
+* the "Open in Colab" badge in the first Markdown cell, pointing at the notebook
+  itself on the ``main`` branch;
+* the first code cell, the set-up cell, which on Colab clones the repository
+  (code and bundled data) and installs it, and locally does nothing, then reports
+  versions and device.
+
+Usage::
+
+    python scripts/sync_notebooks.py --check
+    python scripts/sync_notebooks.py --write
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+BRANCH = "main"
+SETUP_MARKER = "# cnn-course set-up cell"
+BADGE_RE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)")
+
+SETUP_TEMPLATE = '''{marker}: the same in every notebook (scripts/sync_notebooks.py writes it).
+# On Colab it fetches the course (code and bundled data) and installs it; locally it does nothing.
+import os
+import subprocess
+import sys
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # keep TensorFlow's C++ start-up logs quiet
+REPO_URL = "{url}"
+if "google.colab" in sys.modules:
+    if not os.path.isdir("cnn-course"):
+        subprocess.run(["git", "clone", "--depth", "1", REPO_URL, "cnn-course"], check=True)
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", "cnn-course"], check=True)
+    sys.path.insert(0, os.path.abspath("cnn-course"))  # usable without restarting the runtime
+
+from cnn_course import runtime
+
+runtime.report()'''
+
+
+def repository_url(pyproject: Path = ROOT / "pyproject.toml") -> str:
+    """Return ``[project.urls] Repository`` from pyproject.toml, without a trailing slash."""
+    with pyproject.open("rb") as fh:
+        return tomllib.load(fh)["project"]["urls"]["Repository"].rstrip("/")
+
+
+def colab_url(url: str, notebook: str) -> str:
+    """The Colab address that opens ``notebooks/<notebook>`` of the repository at ``url``.
+
+    >>> colab_url("https://github.com/me/cnn-course", "00_getting_started.ipynb")
+    'https://colab.research.google.com/github/me/cnn-course/blob/main/notebooks/00_getting_started.ipynb'
+    """
+    path = url.split("github.com/", 1)[-1]
+    return f"https://colab.research.google.com/github/{path}/blob/{BRANCH}/notebooks/{notebook}"
+
+
+def badge(url: str, notebook: str) -> str:
+    """The Markdown of the "Open in Colab" badge for one notebook."""
+    icon = "https://colab.research.google.com/assets/colab-badge.svg"
+    return f"[![Open In Colab]({icon})]({colab_url(url, notebook)})"
+
+
+def setup_cell_source(url: str) -> str:
+    """The source of the set-up cell for the repository at ``url``."""
+    return SETUP_TEMPLATE.format(marker=SETUP_MARKER, url=url)
+
+
+def _first(nb, cell_type: str):
+    return next((c for c in nb.cells if c.cell_type == cell_type), None)
+
+
+def problems(path: Path, url: str) -> list[str]:
+    """What is out of line in one notebook (an empty list when all is well)."""
+    nb = nbformat.read(path, as_version=4)
+    found = []
+    intro = _first(nb, "markdown")
+    if intro is None or badge(url, path.name) not in intro.source:
+        found.append(f"{path.name}: the first Markdown cell lacks the Colab badge for itself")
+    setup = _first(nb, "code")
+    if setup is None or setup.source.strip() != setup_cell_source(url):
+        found.append(f"{path.name}: the first code cell is not the course set-up cell")
+    return found
+
+
+def rewrite(path: Path, url: str) -> bool:
+    """Write the badge and set-up cell into one notebook; return True if it changed."""
+    nb = nbformat.read(path, as_version=4)
+    before = nbformat.writes(nb)
+    intro = _first(nb, "markdown")
+    if intro is None:
+        intro = nbformat.v4.new_markdown_cell("")
+        nb.cells.insert(0, intro)
+    if BADGE_RE.search(intro.source):
+        intro.source = BADGE_RE.sub(lambda _: badge(url, path.name), intro.source)
+    else:
+        intro.source = intro.source.rstrip() + "\n\n" + badge(url, path.name)
+    setup = _first(nb, "code")
+    if setup is None or SETUP_MARKER not in setup.source:
+        setup = nbformat.v4.new_code_cell("")
+        nb.cells.insert(nb.cells.index(intro) + 1, setup)
+    setup.source = setup_cell_source(url)
+    after = nbformat.writes(nb)
+    if after != before:
+        nbformat.write(nb, path)
+        return True
+    return False
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="rewrite badges and set-up cells")
+    parser.add_argument("--check", action="store_true", help="only report differences (default)")
+    args = parser.parse_args(argv)
+    url = repository_url()
+    paths = sorted(NOTEBOOKS.glob("*.ipynb"))
+    if args.write:
+        for path in paths:
+            if rewrite(path, url):
+                print(f"updated {path.relative_to(ROOT)}")
+        return 0
+    found = [p for path in paths for p in problems(path, url)]
+    for line in found:
+        print(line)
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
