@@ -1,0 +1,486 @@
+"""Datasets and sample images for the course: offline first, checksummed.
+
+The course ships its datasets in the repository's ``data/`` folder, so every
+notebook runs without a network:
+
+- ``data/mnist.npz`` -- the 70,000 handwritten digits of MNIST,
+- ``data/fashion_mnist.npz`` -- the 70,000 clothing images of Fashion-MNIST,
+
+each with exactly the arrays (keys, shapes, ``uint8`` dtype) that
+``keras.datasets.mnist.load_data()`` and ``keras.datasets.fashion_mnist.load_data()``
+return. Every file is checked against the sha256 recorded in :data:`CHECKSUMS`
+before it is read, so a corrupted or truncated copy gives a clear error instead
+of silently wrong data. Where the bundled file is missing (for example a
+``pip install`` on Colab, which does not carry ``data/``), the loaders fall back
+to the real Keras download.
+
+Real photos for the convolution demos come from scikit-image's bundled images
+and matplotlib's ``grace_hopper.jpg``; see :func:`load_sample_image`.
+
+Importing this module is cheap: Keras (and so TensorFlow) is imported only in the
+download fallback, scikit-image and matplotlib only when a sample image is loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import zipfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+__all__ = [
+    "CHECKSUMS",
+    "DATA_ENV",
+    "FASHION_MNIST_CLASSES",
+    "SAMPLE_IMAGES",
+    "data_dir",
+    "load_fashion_mnist",
+    "load_mnist",
+    "load_sample_gray",
+    "load_sample_image",
+    "save_npz",
+    "sha256sum",
+    "subset",
+    "verify_checksum",
+]
+
+DATA_ENV = "CNN_COURSE_DATA"
+"""Environment variable naming a folder that replaces the repository's ``data/``."""
+
+CHECKSUMS: dict[str, str] = {
+    "mnist.npz": "06af5dfe73b70e3bc1c36439982b18a8d76803db9b544f6fdf838a37fbb01b64",
+    "fashion_mnist.npz": "5b6d2c4c694a91887af8ab7d039c04f80af3c29378d731c93a538d2e831aa469",
+}
+"""The sha256 of every bundled file in ``data/``, by file name (the single registry)."""
+
+FASHION_MNIST_CLASSES: tuple[str, ...] = (
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+)
+"""The Fashion-MNIST class names, indexed by label, as the Keras documentation lists them."""
+
+_ARRAY_KEYS = ("x_train", "y_train", "x_test", "y_test")
+
+Arrays = tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass(frozen=True)
+class _Dataset:
+    title: str  # how the course names it in messages
+    filename: str  # the bundled file in data/
+    keras_module: str  # keras.datasets.<keras_module>.load_data() is the fallback
+    build_script: str  # the script that rebuilds the bundled file
+
+
+_MNIST = _Dataset("MNIST", "mnist.npz", "mnist", "scripts/build_mnist.py")
+_FASHION_MNIST = _Dataset(
+    "Fashion-MNIST", "fashion_mnist.npz", "fashion_mnist", "scripts/build_fashion_mnist.py"
+)
+
+
+def data_dir() -> Path:
+    """Return the folder that holds the course's bundled data.
+
+    That is ``$CNN_COURSE_DATA`` when the variable is set, otherwise the ``data/``
+    folder of the repository, next to the ``cnn_course`` package.
+
+    Examples
+    --------
+    >>> import os
+    >>> old = os.environ.pop("CNN_COURSE_DATA", None)
+    >>> data_dir().name
+    'data'
+    >>> (data_dir().parent / "cnn_course" / "data.py").is_file()
+    True
+    >>> os.environ["CNN_COURSE_DATA"] = "/somewhere/else"
+    >>> str(data_dir())
+    '/somewhere/else'
+    >>> _ = os.environ.pop("CNN_COURSE_DATA") if old is None else os.environ.update(
+    ...     {"CNN_COURSE_DATA": old})
+    """
+    folder = os.environ.get(DATA_ENV, "").strip()
+    if folder:
+        return Path(folder).expanduser()
+    return Path(__file__).resolve().parent.parent / "data"
+
+
+def sha256sum(path: str | os.PathLike[str]) -> str:
+    """Return the sha256 of a file as 64 hexadecimal digits.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     empty = Path(tmp) / "empty"
+    ...     _ = empty.write_bytes(b"")
+    ...     sha256sum(empty)
+    'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+    """
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _restore_advice(name: str) -> str:
+    script = {d.filename: d.build_script for d in (_MNIST, _FASHION_MNIST)}.get(name)
+    advice = f"restore it with `git checkout -- data/{name}`"
+    if script:
+        advice += f" or rebuild it with `python {script}`"
+    return advice
+
+
+def verify_checksum(path: str | os.PathLike[str], name: str | None = None) -> Path:
+    """Check a bundled file against its sha256 in :data:`CHECKSUMS`.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file to check.
+    name : str, optional
+        Its entry in :data:`CHECKSUMS`; by default the file's own name.
+
+    Returns
+    -------
+    Path
+        ``path``, once it has been verified.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file does not exist.
+    ValueError
+        If the file is corrupted (its sha256 differs from the recorded one) or
+        ``name`` has no entry in the registry.
+
+    Examples
+    --------
+    >>> verify_checksum(data_dir() / "mnist.npz").name
+    'mnist.npz'
+    """
+    path = Path(path)
+    name = path.name if name is None else name
+    if name not in CHECKSUMS:
+        raise ValueError(
+            f"no checksum is recorded for {name!r}; the course knows {sorted(CHECKSUMS)}"
+        )
+    if not path.is_file():
+        raise FileNotFoundError(f"the data file {path} does not exist")
+    expected = CHECKSUMS[name]
+    actual = sha256sum(path)
+    if actual != expected:
+        raise ValueError(
+            f"the data file {path} is corrupted (truncated, modified or another file): "
+            f"its sha256 is {actual}, expected {expected}. "
+            f"{_restore_advice(name).capitalize()}."
+        )
+    return path
+
+
+def save_npz(path: str | os.PathLike[str], **arrays: np.ndarray) -> None:
+    """Write arrays into a compressed ``.npz`` file whose bytes are reproducible.
+
+    The file is what :func:`numpy.savez_compressed` writes and :func:`numpy.load`
+    reads, except that every member carries a fixed date (1980-01-01):
+    ``savez_compressed`` stamps the current time into the zip, so rebuilding a
+    data file would change its sha256 every time. Hand-written for that reason,
+    with NumPy's own ``.npy`` writer for each array.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     a, b = Path(tmp) / "a.npz", Path(tmp) / "b.npz"
+    ...     save_npz(a, x=np.arange(6, dtype=np.uint8).reshape(2, 3))
+    ...     save_npz(b, x=np.arange(6, dtype=np.uint8).reshape(2, 3))
+    ...     same = sha256sum(a) == sha256sum(b)
+    ...     with np.load(a) as f:
+    ...         x = f["x"]
+    >>> same, x.tolist()
+    (True, [[0, 1, 2], [3, 4, 5]])
+    """
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for key, value in arrays.items():
+            info = zipfile.ZipInfo(f"{key}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            with archive.open(info, "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, np.asanyarray(value), allow_pickle=False)
+
+
+def _read_bundled(dataset: _Dataset, path: Path) -> Arrays:
+    """Verify and read a bundled ``.npz`` (fresh arrays on every call)."""
+    verify_checksum(path, dataset.filename)
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            x_train, y_train, x_test, y_test = (archive[key] for key in _ARRAY_KEYS)
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as err:
+        raise ValueError(
+            f"the data file {path} is corrupted and cannot be read as {dataset.title} "
+            f"({type(err).__name__}: {err}). {_restore_advice(dataset.filename).capitalize()}."
+        ) from err
+    return (x_train, y_train), (x_test, y_test)
+
+
+def _keras_load_data(dataset: _Dataset) -> Arrays:
+    """``keras.datasets.<name>.load_data()``: downloads unless Keras has it cached."""
+    import importlib
+
+    module = importlib.import_module(f"keras.datasets.{dataset.keras_module}")
+    return module.load_data()
+
+
+def _load(dataset: _Dataset, path: str | os.PathLike[str] | None) -> Arrays:
+    if path is not None:
+        # An explicit path is the caller's choice: read it or say why not, no fallback.
+        path = Path(path)
+        if not path.is_file():
+            raise FileNotFoundError(f"the {dataset.title} file {path} does not exist")
+        return _read_bundled(dataset, path)
+    bundled = data_dir() / dataset.filename
+    if bundled.is_file():
+        return _read_bundled(dataset, bundled)
+    try:
+        return _keras_load_data(dataset)
+    except Exception as err:  # no network, no Keras cache: any failure means "not available"
+        raise FileNotFoundError(
+            f"{dataset.title} is not available. The course looked for its bundled copy "
+            f"{bundled} (not there), then tried to download it with "
+            f"keras.datasets.{dataset.keras_module}.load_data(), which failed "
+            f"({type(err).__name__}: {err}). To fix it: clone the course repository "
+            f"with its data/ folder, or set {DATA_ENV} to a folder that holds "
+            f"{dataset.filename}, or connect to the internet and run again."
+        ) from err
+
+
+def load_mnist(path: str | os.PathLike[str] | None = None) -> Arrays:
+    """Load MNIST: 60,000 training and 10,000 test images of handwritten digits.
+
+    The same arrays as ``keras.datasets.mnist.load_data()``, read from the
+    bundled ``data/mnist.npz`` after its sha256 is verified. Without the bundled
+    file, the Keras download is used instead.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        An ``.npz`` file to read instead of the bundled one (it must hold the
+        same data: it is checked against the same sha256). No download fallback.
+
+    Returns
+    -------
+    ((x_train, y_train), (x_test, y_test))
+        ``uint8`` arrays of shapes (60000, 28, 28), (60000,), (10000, 28, 28),
+        (10000,); pixels 0..255, labels 0..9. New arrays on every call, so they
+        can be modified freely.
+
+    Raises
+    ------
+    ValueError
+        If the file is corrupted or truncated (the message says how to restore it).
+    FileNotFoundError
+        If there is no bundled file and the download fails too.
+
+    Examples
+    --------
+    >>> (x_train, y_train), (x_test, y_test) = load_mnist()
+    >>> x_train.shape, x_test.shape, x_train.dtype
+    ((60000, 28, 28), (10000, 28, 28), dtype('uint8'))
+    >>> y_train[:10]
+    array([5, 0, 4, 1, 9, 2, 1, 3, 1, 4], dtype=uint8)
+    >>> np.bincount(y_test).tolist()
+    [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+
+    The famous normalisation constants are the training pixels' mean and standard
+    deviation on the 0..1 scale:
+
+    >>> round(float(x_train.mean()) / 255, 4), round(float(x_train.std()) / 255, 4)
+    (0.1307, 0.3081)
+    """
+    return _load(_MNIST, path)
+
+
+def load_fashion_mnist(path: str | os.PathLike[str] | None = None) -> Arrays:
+    """Load Fashion-MNIST: 60,000 training and 10,000 test images of clothing.
+
+    The same arrays as ``keras.datasets.fashion_mnist.load_data()``, read from
+    the bundled ``data/fashion_mnist.npz`` after its sha256 is verified; label
+    ``i`` is the class ``FASHION_MNIST_CLASSES[i]``. Parameters, return value
+    and errors as for :func:`load_mnist`.
+
+    Examples
+    --------
+    >>> (x_train, y_train), (x_test, y_test) = load_fashion_mnist()
+    >>> x_train.shape, x_test.shape, x_train.dtype
+    ((60000, 28, 28), (10000, 28, 28), dtype('uint8'))
+    >>> [FASHION_MNIST_CLASSES[label] for label in y_train[:3]]
+    ['Ankle boot', 'T-shirt/top', 'T-shirt/top']
+    >>> np.bincount(y_test).tolist()
+    [1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000]
+    """
+    return _load(_FASHION_MNIST, path)
+
+
+def _skimage_image(name: str) -> Callable[[], np.ndarray]:
+    def load() -> np.ndarray:
+        import skimage.data
+
+        return getattr(skimage.data, name)()
+
+    return load
+
+
+def _grace_hopper() -> np.ndarray:
+    import matplotlib.cbook
+    import matplotlib.image
+
+    return matplotlib.image.imread(
+        matplotlib.cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)
+    )
+
+
+# Only images that ship inside the installed packages: several other skimage.data
+# images are downloaded with pooch on first use and fail offline.
+_SAMPLE_LOADERS: Mapping[str, Callable[[], np.ndarray]] = {
+    "astronaut": _skimage_image("astronaut"),  # RGB, NASA (public domain)
+    "brick": _skimage_image("brick"),  # grayscale texture
+    "camera": _skimage_image("camera"),  # grayscale, the cameraman
+    "cat": _skimage_image("chelsea"),  # RGB, Chelsea the cat
+    "chelsea": _skimage_image("chelsea"),
+    "coffee": _skimage_image("coffee"),  # RGB, a cup of coffee
+    "coins": _skimage_image("coins"),  # grayscale
+    "grace_hopper": _grace_hopper,  # RGB, matplotlib's sample photo
+    "grass": _skimage_image("grass"),  # grayscale texture
+    "gravel": _skimage_image("gravel"),  # grayscale texture
+    "hubble_deep_field": _skimage_image("hubble_deep_field"),  # RGB
+    "immunohistochemistry": _skimage_image("immunohistochemistry"),  # RGB
+    "moon": _skimage_image("moon"),  # grayscale
+    "page": _skimage_image("page"),  # grayscale, printed text
+    "retina": _skimage_image("retina"),  # RGB
+    "rocket": _skimage_image("rocket"),  # RGB
+    "text": _skimage_image("text"),  # grayscale
+}
+
+SAMPLE_IMAGES: tuple[str, ...] = tuple(_SAMPLE_LOADERS)
+"""Names accepted by :func:`load_sample_image` and :func:`load_sample_gray`."""
+
+
+def _raw_sample(name: str) -> np.ndarray:
+    if name not in _SAMPLE_LOADERS:
+        raise ValueError(
+            f"there is no sample image called {name!r}; choose one of {', '.join(SAMPLE_IMAGES)}"
+        )
+    return _SAMPLE_LOADERS[name]()
+
+
+def load_sample_image(name: str) -> np.ndarray:
+    """Return a bundled real photo as a ``uint8`` RGB array of shape (H, W, 3).
+
+    The photos ship with scikit-image (``skimage.data``) and matplotlib, so they
+    load offline. Grayscale photos (``camera``, ``brick``, ``grass``, ``gravel``,
+    ``coins``, ``moon``, ``page``, ``text``) are returned with their one channel
+    repeated three times, so every name gives the same kind of array.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`SAMPLE_IMAGES`, e.g. ``"cat"``, ``"coffee"``, ``"camera"``.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not one of :data:`SAMPLE_IMAGES`.
+
+    Examples
+    --------
+    >>> cat = load_sample_image("cat")
+    >>> cat.shape, cat.dtype
+    ((300, 451, 3), dtype('uint8'))
+    >>> camera = load_sample_image("camera")
+    >>> camera.shape, bool((camera[..., 0] == camera[..., 2]).all())
+    ((512, 512, 3), True)
+    """
+    image = _raw_sample(name)
+    if image.ndim == 2:
+        image = np.stack([image] * 3, axis=-1)
+    return np.ascontiguousarray(image[..., :3], dtype=np.uint8)
+
+
+def load_sample_gray(name: str) -> np.ndarray:
+    """Return a bundled photo as a float grayscale image (H, W) with values in [0, 1].
+
+    Colour photos are converted with :func:`skimage.color.rgb2gray` (luminance
+    0.2125 R + 0.7154 G + 0.0721 B); grayscale photos are only rescaled from
+    0..255 to 0..1. Handy for the edge-detection demos.
+
+    Examples
+    --------
+    >>> gray = load_sample_gray("coffee")
+    >>> gray.shape, gray.dtype, bool(0 <= gray.min() and gray.max() <= 1)
+    ((400, 600), dtype('float64'), True)
+    >>> bool(load_sample_gray("camera").max() == load_sample_image("camera").max() / 255)
+    True
+    """
+    import skimage.color
+    import skimage.util
+
+    image = _raw_sample(name)
+    if image.ndim == 2:
+        return skimage.util.img_as_float64(image)
+    return skimage.color.rgb2gray(image[..., :3])
+
+
+def subset(x: np.ndarray, y: np.ndarray, n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Draw ``n`` examples at random, keeping the class proportions of ``y``.
+
+    Quick mode trains on such subsets. Each class gets ``n × (its share of y)``
+    examples, rounded so the total is exactly ``n``; the examples keep their
+    original order. (Hand-written: scikit-learn's ``train_test_split`` does this
+    but is not a dependency of the course.)
+
+    Parameters
+    ----------
+    x, y : numpy.ndarray
+        Examples and their integer labels, same length.
+    n : int
+        How many examples to keep, 1 <= n <= len(y).
+    seed : int
+        Seed of the random draw: the same seed gives the same subset.
+
+    Examples
+    --------
+    >>> y = np.array([0, 0, 0, 0, 1, 1, 1, 1, 2, 2])
+    >>> xs, ys = subset(np.arange(10) * 10, y, 5, seed=0)
+    >>> np.bincount(ys).tolist(), len(xs)
+    ([2, 2, 1], 5)
+    >>> bool(np.all(xs // 10 < 10) and np.all(y[xs // 10] == ys))
+    True
+    """
+    x, y = np.asarray(x), np.asarray(y)
+    if len(x) != len(y):
+        raise ValueError(
+            f"x and y must hold the same number of examples, got {len(x)} and {len(y)}"
+        )
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= len(y):
+        raise ValueError(f"the subset size must be an integer from 1 to {len(y)}, got {n!r}")
+    classes, labels, counts = np.unique(y, return_inverse=True, return_counts=True)
+    share = n * counts / len(y)
+    quota = np.floor(share).astype(int)
+    # Hand the examples lost to rounding down to the classes with the largest remainders.
+    leftover = n - quota.sum()
+    quota[np.argsort(-(share - quota), kind="stable")[:leftover]] += 1
+    order = np.random.default_rng(seed).permutation(len(y))
+    keep = np.concatenate([order[labels[order] == c][: quota[c]] for c in range(len(classes))])
+    keep.sort()
+    return x[keep], y[keep]

@@ -1,0 +1,348 @@
+"""Tests of :mod:`cnn_course.data` and of the scripts that build ``data/*.npz``.
+
+* the bundled MNIST and Fashion-MNIST are the real datasets: shapes and dtypes of
+  ``keras.datasets.*.load_data()``, and facts published about them (first labels,
+  class counts, the famous normalisation constants) copied here, not taken from the code;
+* the sha256 registry matches the files; a corrupted, truncated or unreadable copy gives
+  a ``ValueError`` that says how to restore it;
+* without the bundled file the loaders use the Keras download, and when that fails too
+  they raise a ``FileNotFoundError`` in course language;
+* every call returns fresh arrays; the sample photos load offline as uint8 RGB;
+* the build scripts' restricted unpickler refuses a malicious pickle, and their
+  pixel / IDX parsers check what they read;
+* ``import cnn_course.data`` loads neither TensorFlow nor Keras.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from cnn_course import data
+
+REPO = Path(__file__).resolve().parent.parent
+
+# Published facts of the real MNIST (LeCun, Cortes, Burges) and Fashion-MNIST (Zalando).
+MNIST_Y_TRAIN_FIRST = [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
+MNIST_Y_TEST_FIRST = [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]
+MNIST_TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
+MNIST_TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+FASHION_Y_TRAIN_FIRST = [9, 0, 0, 3, 0, 2, 7, 2, 5, 5]
+FASHION_Y_TEST_FIRST = [9, 2, 1, 1, 6, 1, 4, 6, 5, 7]
+
+
+def _import_script(name: str):
+    """Import ``scripts/<name>.py`` as a module (the scripts are not a package)."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def mnist():
+    return data.load_mnist()
+
+
+@pytest.fixture(scope="module")
+def fashion():
+    return data.load_fashion_mnist()
+
+
+@pytest.fixture
+def no_bundled_data(tmp_path, monkeypatch):
+    """Point the course at an empty data folder."""
+    monkeypatch.setenv(data.DATA_ENV, str(tmp_path / "empty"))
+    return tmp_path / "empty"
+
+
+# ------------------------------------------------------------------- the datasets
+@pytest.mark.parametrize("loader", [data.load_mnist, data.load_fashion_mnist])
+def test_keras_shapes_and_dtypes(loader):
+    (x_train, y_train), (x_test, y_test) = loader()
+    assert x_train.shape == (60000, 28, 28) and x_test.shape == (10000, 28, 28)
+    assert y_train.shape == (60000,) and y_test.shape == (10000,)
+    for array in (x_train, y_train, x_test, y_test):
+        assert array.dtype == np.uint8
+    assert x_train.min() == 0 and x_train.max() == 255
+    assert set(np.unique(y_train)) == set(range(10)) == set(np.unique(y_test))
+
+
+def test_mnist_is_the_real_mnist(mnist):
+    (x_train, y_train), (x_test, y_test) = mnist
+    assert y_train[:10].tolist() == MNIST_Y_TRAIN_FIRST
+    assert y_test[:10].tolist() == MNIST_Y_TEST_FIRST
+    assert np.bincount(y_train).tolist() == MNIST_TRAIN_COUNTS
+    assert np.bincount(y_test).tolist() == MNIST_TEST_COUNTS
+    # The normalisation constants everyone uses, 0.1307 and 0.3081, to ten digits.
+    assert x_train.mean(dtype=np.float64) / 255 == pytest.approx(0.1306604763, abs=1e-10)
+    assert x_train.std(dtype=np.float64) / 255 == pytest.approx(0.3081078039, abs=1e-10)
+    # The exact pixels of the first training image (a 5), as printed in countless tutorials:
+    # its first rows of ink are rows 5 and 6.
+    assert x_train[0, :5].max() == 0
+    assert x_train[0, 5, 12:24].tolist() == [3, 18, 18, 18, 126, 136, 175, 26, 166, 255, 247, 127]
+    assert x_train[0, 6, 8:16].tolist() == [30, 36, 94, 154, 170, 253, 253, 253]
+
+
+def test_fashion_mnist_is_the_real_fashion_mnist(fashion):
+    (x_train, y_train), (x_test, y_test) = fashion
+    assert y_train[:10].tolist() == FASHION_Y_TRAIN_FIRST
+    assert y_test[:10].tolist() == FASHION_Y_TEST_FIRST
+    assert np.bincount(y_train).tolist() == [6000] * 10
+    assert np.bincount(y_test).tolist() == [1000] * 10
+    assert x_train.mean(dtype=np.float64) / 255 == pytest.approx(0.2860405970, abs=1e-10)
+    assert x_train.std(dtype=np.float64) / 255 == pytest.approx(0.3530242445, abs=1e-10)
+    assert data.FASHION_MNIST_CLASSES[9] == "Ankle boot"
+    assert len(data.FASHION_MNIST_CLASSES) == 10
+
+
+def test_each_call_returns_fresh_arrays():
+    (x1, y1), _ = data.load_mnist()
+    (x2, y2), _ = data.load_mnist()
+    assert not np.shares_memory(x1, x2) and not np.shares_memory(y1, y2)
+    x1[:] = 0
+    y1[:] = 0
+    (x3, y3), _ = data.load_mnist()
+    assert np.array_equal(x2, x3) and y3[:10].tolist() == MNIST_Y_TRAIN_FIRST
+
+
+# ----------------------------------------------------------------- the checksums
+@pytest.mark.parametrize("name", ["mnist.npz", "fashion_mnist.npz"])
+def test_checksum_registry_matches_the_bundled_files(name):
+    path = data.data_dir() / name
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == data.CHECKSUMS[name]
+    assert data.sha256sum(path) == data.CHECKSUMS[name]
+    assert data.verify_checksum(path) == path
+
+
+def test_bundled_files_stay_modest():
+    assert (data.data_dir() / "mnist.npz").stat().st_size < 12_000_000
+    assert (data.data_dir() / "fashion_mnist.npz").stat().st_size < 32_000_000
+
+
+def _corrupted_copy(tmp_path: Path) -> Path:
+    copy = tmp_path / "mnist.npz"
+    shutil.copyfile(data.data_dir() / "mnist.npz", copy)
+    raw = bytearray(copy.read_bytes())
+    middle = len(raw) // 2
+    raw[middle : middle + 16] = bytes(b ^ 0xFF for b in raw[middle : middle + 16])
+    copy.write_bytes(bytes(raw))
+    return copy
+
+
+def test_corrupted_file_is_refused_with_the_course_message(tmp_path):
+    copy = _corrupted_copy(tmp_path)
+    with pytest.raises(ValueError, match="corrupted") as info:
+        data.load_mnist(copy)
+    message = str(info.value)
+    assert data.CHECKSUMS["mnist.npz"] in message  # expected sha256
+    assert hashlib.sha256(copy.read_bytes()).hexdigest() in message  # actual sha256
+    assert "git checkout -- data/mnist.npz" in message
+    assert "scripts/build_mnist.py" in message
+
+
+def test_truncated_file_is_refused(tmp_path):
+    copy = tmp_path / "fashion_mnist.npz"
+    copy.write_bytes((data.data_dir() / "fashion_mnist.npz").read_bytes()[:1000])
+    with pytest.raises(ValueError, match="corrupted.*git checkout -- data/fashion_mnist.npz"):
+        data.load_fashion_mnist(copy)
+
+
+def test_corrupted_bundled_file_is_refused(tmp_path, monkeypatch):
+    _corrupted_copy(tmp_path)
+    monkeypatch.setenv(data.DATA_ENV, str(tmp_path))
+    with pytest.raises(ValueError, match="corrupted"):
+        data.load_mnist()
+
+
+def test_a_file_that_does_not_unzip_gives_the_course_message(tmp_path, monkeypatch):
+    # Pretend the registry recorded the damaged file: np.load now meets a broken zip.
+    copy = tmp_path / "mnist.npz"
+    copy.write_bytes((data.data_dir() / "mnist.npz").read_bytes()[:5000])
+    monkeypatch.setitem(data.CHECKSUMS, "mnist.npz", data.sha256sum(copy))
+    with pytest.raises(ValueError, match="corrupted and cannot be read as MNIST.*git checkout"):
+        data.load_mnist(copy)
+
+
+def test_verify_checksum_errors(tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        data.verify_checksum(tmp_path / "mnist.npz")
+    stray = tmp_path / "unknown.bin"
+    stray.write_bytes(b"x")
+    with pytest.raises(ValueError, match="no checksum is recorded for 'unknown.bin'"):
+        data.verify_checksum(stray)
+
+
+# ------------------------------------------------------------- the download fallback
+def test_missing_file_and_no_network_raise_file_not_found(no_bundled_data, monkeypatch):
+    def no_network():
+        raise Exception("URL fetch failure: no network")
+
+    monkeypatch.setattr("keras.datasets.mnist.load_data", no_network)
+    with pytest.raises(FileNotFoundError) as info:
+        data.load_mnist()
+    message = str(info.value)
+    assert str(no_bundled_data / "mnist.npz") in message
+    assert "keras.datasets.mnist.load_data()" in message and "no network" in message
+    assert "clone the course repository" in message
+    assert data.DATA_ENV in message and "internet" in message
+
+
+def test_missing_file_falls_back_to_the_keras_download(no_bundled_data, monkeypatch):
+    downloaded = ((np.zeros((2, 28, 28), np.uint8), np.ones(2, np.uint8)), (None, None))
+    monkeypatch.setattr("keras.datasets.fashion_mnist.load_data", lambda: downloaded)
+    assert data.load_fashion_mnist() is downloaded
+
+
+def test_explicit_missing_path_has_no_fallback(tmp_path):
+    with pytest.raises(FileNotFoundError, match="the MNIST file .* does not exist"):
+        data.load_mnist(tmp_path / "nowhere.npz")
+
+
+# ------------------------------------------------------------------ sample images
+@pytest.mark.parametrize("name", data.SAMPLE_IMAGES)
+def test_sample_images_load_offline_as_uint8_rgb(name):
+    image = data.load_sample_image(name)
+    assert image.dtype == np.uint8 and image.ndim == 3 and image.shape[2] == 3
+    assert min(image.shape[:2]) >= 100 and image.max() > image.min()
+    gray = data.load_sample_gray(name)
+    assert gray.shape == image.shape[:2] and gray.dtype == np.float64
+    assert 0 <= gray.min() and gray.max() <= 1
+    # Independent check of the conversion: the luminance weights rgb2gray documents.
+    expected = image.astype(np.float64) @ np.array([0.2125, 0.7154, 0.0721]) / 255
+    np.testing.assert_allclose(gray, expected, atol=1e-6)
+
+
+def test_sample_image_aliases_and_known_sizes():
+    assert np.array_equal(data.load_sample_image("cat"), data.load_sample_image("chelsea"))
+    assert data.load_sample_image("grace_hopper").shape == (600, 512, 3)
+    assert data.load_sample_image("coffee").shape == (400, 600, 3)
+
+
+def test_unknown_sample_image_lists_the_valid_names():
+    with pytest.raises(ValueError, match="no sample image called 'dog'.*chelsea.*grace_hopper"):
+        data.load_sample_image("dog")
+    with pytest.raises(ValueError, match="no sample image called 'dog'"):
+        data.load_sample_gray("dog")
+
+
+# ------------------------------------------------------------------------ subset
+def test_subset_is_stratified_and_repeatable(mnist):
+    (x_train, y_train), _ = mnist
+    xs, ys = data.subset(x_train, y_train, 1000, seed=1)
+    assert xs.shape == (1000, 28, 28) and ys.shape == (1000,)
+    expected = np.array(MNIST_TRAIN_COUNTS) * 1000 / 60000
+    assert np.all(np.abs(np.bincount(ys, minlength=10) - expected) < 1)
+    xs2, ys2 = data.subset(x_train, y_train, 1000, seed=1)
+    assert np.array_equal(xs, xs2) and np.array_equal(ys, ys2)
+    _, ys3 = data.subset(x_train, y_train, 1000, seed=2)
+    assert not np.array_equal(ys, ys3)
+    # Every picked image is a real training image with its own label.
+    first = np.flatnonzero((x_train == xs[0]).all(axis=(1, 2)))
+    assert y_train[first[0]] == ys[0]
+
+
+@pytest.mark.parametrize("n", [0, -1, 11, 2.5, True])
+def test_subset_rejects_bad_sizes(n):
+    with pytest.raises(ValueError, match="subset size must be an integer from 1 to 10"):
+        data.subset(np.arange(10), np.arange(10) % 2, n)
+
+
+def test_subset_rejects_mismatched_lengths():
+    with pytest.raises(ValueError, match="same number of examples, got 10 and 9"):
+        data.subset(np.arange(10), np.arange(9), 5)
+
+
+# --------------------------------------------------------------- the build scripts
+class _RunsShellCommand:
+    def __init__(self, flag: Path):
+        self.flag = flag
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.flag}",))
+
+
+def test_restricted_unpickler_refuses_a_malicious_pickle(tmp_path):
+    build_mnist = _import_script("build_mnist")
+    flag = tmp_path / "pwned"
+    payload = pickle.dumps(_RunsShellCommand(flag), protocol=2)
+    with pytest.raises(pickle.UnpicklingError, match="refusing to load .*system"):
+        build_mnist.numpy_only_loads(payload)
+    assert not flag.exists()
+    evil = pickle.dumps([np.arange(3), eval], protocol=3)  # a real array, then a builtin
+    with pytest.raises(pickle.UnpicklingError, match="refusing to load builtins.eval"):
+        build_mnist.numpy_only_loads(evil)
+
+
+def test_restricted_unpickler_rebuilds_numpy_arrays_of_numpy_1_and_2():
+    build_mnist = _import_script("build_mnist")
+    array = np.arange(12, dtype=np.float32).reshape(3, 4) / 256
+    labels = np.arange(3, dtype=np.int64)
+    payload = pickle.dumps(((array, labels),), protocol=3)
+    numpy1 = payload.replace(b"numpy._core.multiarray\n", b"numpy.core.multiarray\n")
+    assert numpy1 != payload
+    for blob in (payload, numpy1):
+        ((x, y),) = build_mnist.numpy_only_loads(blob)
+        assert np.array_equal(x, array) and x.dtype == np.float32
+        assert np.array_equal(y, labels)
+
+
+def test_pixels_round_trip_exactly_and_bad_ones_are_refused():
+    build_mnist = _import_script("build_mnist")
+    pixels = (np.arange(784) % 256).astype(np.uint8).reshape(1, 784)  # every value 0..255
+    stored = pixels.astype(np.float32) / 256  # how the pickle stores them
+    assert np.array_equal(build_mnist.to_uint8_pixels(stored), pixels.reshape(1, 28, 28))
+    with pytest.raises(ValueError, match="not k/256"):
+        build_mnist.to_uint8_pixels(stored + np.float32(0.001))
+    with pytest.raises(ValueError, match="not k/256"):
+        build_mnist.to_uint8_pixels(np.full((1, 784), 1.0, np.float32))  # 256 > 255
+
+
+def test_idx_parser_checks_magic_and_size():
+    build_fashion = _import_script("build_fashion_mnist")
+    images = np.arange(2 * 3 * 4, dtype=np.uint8).reshape(2, 3, 4)
+    header = np.array([0x0803, 2, 3, 4], dtype=">u4").tobytes()
+    assert np.array_equal(build_fashion.read_idx(header + images.tobytes(), ndim=3), images)
+    labels = np.array([9, 0, 0], dtype=np.uint8)
+    label_file = np.array([0x0801, 3], dtype=">u4").tobytes() + labels.tobytes()
+    assert np.array_equal(build_fashion.read_idx(label_file, ndim=1), labels)
+    with pytest.raises(ValueError, match="bad IDX magic number"):
+        build_fashion.read_idx(label_file, ndim=3)
+    with pytest.raises(ValueError, match=r"header says \(2, 3, 4\) but 23 bytes follow"):
+        build_fashion.read_idx(header + images.tobytes()[:-1], ndim=3)
+
+
+def test_save_npz_is_reproducible_and_loads_like_savez(tmp_path):
+    arrays = {"x_train": np.arange(20, dtype=np.uint8).reshape(4, 5), "y_train": np.ones(4)}
+    data.save_npz(tmp_path / "a.npz", **arrays)
+    np.savez_compressed(tmp_path / "b.npz", **arrays)
+    data.save_npz(tmp_path / "c.npz", **arrays)
+    assert data.sha256sum(tmp_path / "a.npz") == data.sha256sum(tmp_path / "c.npz")
+    with np.load(tmp_path / "a.npz") as ours, np.load(tmp_path / "b.npz") as numpys:
+        assert sorted(ours.files) == sorted(numpys.files) == ["x_train", "y_train"]
+        for key in arrays:
+            assert np.array_equal(ours[key], numpys[key])
+            assert ours[key].dtype == numpys[key].dtype
+
+
+# ------------------------------------------------------------------- import cost
+def test_importing_the_module_loads_neither_tensorflow_nor_keras():
+    code = (
+        "import sys, cnn_course.data; "
+        "heavy = [m for m in ('tensorflow', 'keras', 'skimage', 'matplotlib') "
+        "if m in sys.modules]; "
+        "print(heavy); sys.exit(1 if heavy else 0)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
