@@ -77,9 +77,7 @@ def devices() -> dict[str, int]:
     """Count the accelerators TensorFlow sees: ``{"CPU": n, "GPU": n, "TPU": n}``."""
     import tensorflow as tf
 
-    return {
-        kind: len(tf.config.list_logical_devices(kind)) for kind in ("CPU", "GPU", "TPU")
-    }
+    return {kind: len(tf.config.list_logical_devices(kind)) for kind in ("CPU", "GPU", "TPU")}
 
 
 def device_name() -> str:

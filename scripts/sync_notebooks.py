@@ -36,7 +36,9 @@ BRANCH = "main"
 SETUP_MARKER = "# cnn-course set-up cell"
 BADGE_RE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)")
 
-SETUP_TEMPLATE = '''{marker}: the same in every notebook (scripts/sync_notebooks.py writes it).
+SETUP_TEMPLATE = """# NBVAL_IGNORE_OUTPUT
+{marker}: the same in every notebook (scripts/sync_notebooks.py writes it);
+# its output (versions, device) differs between machines, so nbval does not compare it.
 # On Colab it fetches the course (code and bundled data) and installs it; locally it does nothing.
 import os
 import subprocess
@@ -52,7 +54,7 @@ if "google.colab" in sys.modules:
 
 from cnn_course import runtime
 
-runtime.report()'''
+runtime.report()"""
 
 
 def repository_url(pyproject: Path = ROOT / "pyproject.toml") -> str:
