@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import platform
-import random
 import sys
 
 import numpy as np
@@ -38,7 +37,9 @@ def quick_mode() -> bool:
     >>> os.environ["CNN_COURSE_QUICK"] = "0"
     >>> quick_mode()
     False
-    >>> _ = os.environ.pop("CNN_COURSE_QUICK") if old is None else os.environ.update({"CNN_COURSE_QUICK": old})
+    >>> del os.environ["CNN_COURSE_QUICK"]
+    >>> if old is not None:
+    ...     os.environ["CNN_COURSE_QUICK"] = old
     """
     value = os.environ.get(QUICK_ENV, "").strip().lower()
     return value not in ("", "0", "false", "no")
@@ -66,8 +67,6 @@ def seed_everything(seed: int = 0) -> None:
     seed : int
         The seed; the course uses 0 unless a notebook says otherwise.
     """
-    random.seed(seed)
-    np.random.seed(seed)
     import keras
 
     keras.utils.set_random_seed(seed)

@@ -49,7 +49,8 @@ REPO_URL = "{url}"
 if "google.colab" in sys.modules:
     if not os.path.isdir("cnn-course"):
         subprocess.run(["git", "clone", "--depth", "1", REPO_URL, "cnn-course"], check=True)
-        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", "cnn-course"], check=True)
+        pip = [sys.executable, "-m", "pip", "install", "-q", "-e", "cnn-course"]
+        subprocess.run(pip, check=True)
     sys.path.insert(0, os.path.abspath("cnn-course"))  # usable without restarting the runtime
 
 from cnn_course import runtime

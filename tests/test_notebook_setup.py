@@ -1,4 +1,4 @@
-"""Every notebook opens on Colab with the right badge and a set-up cell that works there and locally."""
+"""Every notebook has the right Colab badge and a set-up cell that works on Colab and locally."""
 
 from __future__ import annotations
 

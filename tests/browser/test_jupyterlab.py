@@ -138,11 +138,10 @@ def test_notebook_runs_in_jupyterlab_in_a_real_browser(lab_server):
             page.set_default_timeout(120_000)
             page.goto(f"{lab_server}/lab/tree/{NOTEBOOK}?token={TOKEN}")
             page.wait_for_function(
-                "() => window.jupyterapp && window.jupyterapp.shell.currentWidget"
-                " && window.jupyterapp.shell.currentWidget.sessionContext"
-                " && window.jupyterapp.shell.currentWidget.sessionContext.session"
-                " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel"
-                " && window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'"
+                "() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;"
+                " const k = w && w.sessionContext && w.sessionContext.session"
+                " && w.sessionContext.session.kernel;"
+                " return Boolean(k) && k.status === 'idle'; }"
             )
             page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
             # Every code cell has an execution count and the kernel is idle again.
