@@ -1,0 +1,871 @@
+"""Every matrix, table and number the lecture decks print — and where the decks are wrong.
+
+The course follows five lecture decks (:data:`DECKS`). This module holds what they print
+as named constants, each citing its deck and slide, so that notebooks and tests can
+recompute the number and compare. Matrices are **read-only** NumPy arrays (copy one with
+``np.array(...)`` to change it); tables are tuples of frozen dataclasses.
+
+Where a deck prints a wrong number the constant keeps the printed value under a
+``*_PRINTED`` name next to the correct one, and :data:`ERRATA` explains the difference:
+
+>>> from cnn_course import slides
+>>> print(slides.ERRATA[1])
+deck 002, slide "Stride": output[0, 2] of the 7×7 ∗ 3×3 stride-2 convolution — printed 83, \
+correct 88
+>>> len(slides.errata_for("002"))
+9
+
+:data:`REMARKS` lists wording and notation slips that change no number.
+
+Deck files (extracted text of the slides; the figures were lost in extraction, so a few
+numbers below come from the slide figures the text refers to — each says so):
+
+====  ========================  ==========================================================
+deck  file                      title
+====  ========================  ==========================================================
+000   000_eb99e285c495a795.txt  "Deep Learning 3/ Convolutional Neural Networks" (English)
+001   001_4e0eedb3ee9c0e2f.txt  "Deep Learning: Convolutional Neural Networks" (English)
+002   002_b567f4beb711858b.txt  "Convolutional Neural Network — Deep learning par la
+                                pratique" (French)
+003   003_8dffae983764f429.txt  "Convolutional Neural Networks" lecture (English)
+004   004_86a2bcd246fc6398.txt  "Deep Learning, Lecture 3: Convolutional networks" (English)
+====  ========================  ==========================================================
+
+Comments below cite "deck NNN" and the slide title; :data:`DECK_000` … :data:`DECK_004`
+hold the file names.
+
+This module is pure Python/NumPy (no TensorFlow): ``import cnn_course.slides`` is fast.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from cnn_course.kernels import vertical_edge
+from cnn_course.shapes import Conv, Dense, Flatten, GlobalAvgPool, LayerSpec, Pool, TableRow
+
+__all__ = [
+    "ALEXNET_INPUT_SHAPE",
+    "ALEXNET_INPUT_SIZE",
+    "ALEXNET_LAYERS",
+    "ALEXNET_NEURONS",
+    "ALEXNET_NEURONS_PRINTED",
+    "ALEXNET_PARAMS_APPROX",
+    "CONVNET_39_INPUT_SHAPE",
+    "CONVNET_39_LAYERS",
+    "CONVNET_39_SHAPES",
+    "CONVNET_39_FLATTEN",
+    "DECKS",
+    "DECK_000",
+    "DECK_001",
+    "DECK_002",
+    "DECK_003",
+    "DECK_004",
+    "ERRATA",
+    "Erratum",
+    "FCN_GAP_LAYERS",
+    "FCN_GAP_PARAMS",
+    "FCN_TEST_ACCURACY",
+    "FCN_TEST_LOSS",
+    "FC_1000_ON_1000X1000X3",
+    "FC_1000_ON_200X200X3",
+    "FC_1000_ON_MEGAPIXEL",
+    "FC_4096_ON_7X7X512_PARAMS",
+    "FEATURES_1000X1000X3",
+    "FEATURES_64X64X3",
+    "FEATURES_64X64X3_PRINTED",
+    "IMAGE_6X6",
+    "IMAGE_6X6_EDGES",
+    "KERAS_APPLICATIONS",
+    "KerasApplication",
+    "LENET5_FR_LAYERS",
+    "LENET5_FR_TABLE_PRINTED",
+    "LENET5_INPUT_SHAPE",
+    "LENET5_LAYERS",
+    "LENET5_PARAMS_APPROX",
+    "LENET5_TABLE",
+    "LENET_FC3_AS_CONV",
+    "MNIST_CONVNET_LAYERS",
+    "MNIST_CONVNET_PARAMS",
+    "MNIST_CONVNET_TEST_ACCURACY",
+    "MNIST_CONVNET_TEST_LOSS",
+    "MNIST_FC_100_PARAMS",
+    "MNIST_INPUT_SHAPE",
+    "MNIST_LRF_NET_LAYERS",
+    "MNIST_LRF_NET_SHAPES",
+    "MNIST_LRF_PARAMS",
+    "OUTPUT_SIZE_EXAMPLES",
+    "OutputSizeExample",
+    "PADDED_FILTER",
+    "PADDED_IMAGE_6X6",
+    "PADDED_IMAGE_8X8",
+    "PADDED_OUTPUT",
+    "PADDED_OUTPUT_PRINTED",
+    "POOL_AVG_3X3",
+    "POOL_IMAGE_4X4",
+    "POOL_MAX_2X2",
+    "POOL_MAX_3X3",
+    "REMARKS",
+    "RGB_LRF_5_MAPS_PARAMS",
+    "STEP_IMAGE_6X6",
+    "STEP_IMAGE_EDGES",
+    "STRIDE_FILTER",
+    "STRIDE_IMAGE_7X7",
+    "STRIDE_OUTPUT",
+    "STRIDE_OUTPUT_PRINTED",
+    "TEN_3X3X3_FILTERS_PARAMS",
+    "TEN_5X5X3_FILTERS_OUTPUT_SHAPE",
+    "TEN_5X5X3_FILTERS_PARAMS",
+    "VERTICAL_EDGE_FILTER",
+    "VGG16_LAYERS",
+    "VGG16_PARAMS_APPROX",
+    "VGG19_LAYERS",
+    "VGG_INPUT_SHAPE",
+    "WHY_CONV_FC_WEIGHTS",
+    "WHY_CONV_PARAMS",
+    "WHY_CONV_PARAMS_PRINTED",
+    "errata_for",
+]
+
+
+# --------------------------------------------------------------------------- the decks
+
+DECK_000 = "000_eb99e285c495a795.txt"
+DECK_001 = "001_4e0eedb3ee9c0e2f.txt"
+DECK_002 = "002_b567f4beb711858b.txt"
+DECK_003 = "003_8dffae983764f429.txt"
+DECK_004 = "004_86a2bcd246fc6398.txt"
+
+#: Deck file -> title. Read-only.
+DECKS = MappingProxyType(
+    {
+        DECK_000: "Deep Learning 3/ Convolutional Neural Networks (English)",
+        DECK_001: "Deep Learning: Convolutional Neural Networks (English)",
+        DECK_002: "Convolutional Neural Network — Deep learning par la pratique (French)",
+        DECK_003: "Convolutional Neural Networks lecture (English)",
+        DECK_004: "Deep Learning, Lecture 3: Convolutional networks (English)",
+    }
+)
+
+
+def _frozen(rows: ArrayLike, dtype: type = np.int64) -> NDArray:
+    """A read-only array: the slides' numbers must not be changed by accident."""
+    array = np.array(rows, dtype=dtype)
+    array.flags.writeable = False
+    return array
+
+
+# --------------------------------------------------------------------------- convolution
+
+#: The 6×6 grayscale image of deck 000 "Convolution Operation — Vertical Edge Detection"
+#: (also deck 002 "Convolution" and the pooling slides of deck 002).
+IMAGE_6X6 = _frozen(
+    [
+        [3, 0, 1, 2, 7, 4],
+        [1, 5, 8, 9, 3, 1],
+        [2, 7, 2, 5, 1, 3],
+        [0, 1, 3, 1, 7, 8],
+        [4, 2, 1, 6, 2, 8],
+        [2, 4, 5, 2, 3, 9],
+    ]
+)
+
+#: The 3×3 vertical edge filter ``[[1, 0, -1]] × 3`` of deck 000 / 001 / 002
+#: (= :func:`cnn_course.kernels.vertical_edge`).
+VERTICAL_EDGE_FILTER = _frozen(vertical_edge())
+
+#: ``IMAGE_6X6 ∗ VERTICAL_EDGE_FILTER`` (4×4), deck 000 "Vertical Edge Detection" and
+#: deck 002 "Convolution". The first value is deck 000's worked sum
+#: ``3·1 + 1·1 + 2·1 + 0·0 + 5·0 + 7·0 + 1·(-1) + 8·(-1) + 2·(-1) = -5``.
+IMAGE_6X6_EDGES = _frozen(
+    [
+        [-5, -4, 0, 8],
+        [-10, -2, 2, 3],
+        [0, -2, -4, -7],
+        [-3, -2, -3, -16],
+    ]
+)
+
+#: The 6×6 step image (10 on the left half, 0 on the right), deck 000 "Vertical Edge
+#: Detection": "a vertical edge is detected down the middle of the image".
+STEP_IMAGE_6X6 = _frozen([[10, 10, 10, 0, 0, 0]] * 6)
+
+#: ``STEP_IMAGE_6X6 ∗ VERTICAL_EDGE_FILTER`` (4×4): rows ``0 30 30 0``. Shown in the
+#: slide's figure (the extracted text keeps only its size, 4×4).
+STEP_IMAGE_EDGES = _frozen([[0, 30, 30, 0]] * 4)
+
+# --------------------------------------------------------------------------- stride
+
+#: The 7×7 input of the stride-2 example: deck 000 "Stride — Strided Convolutions" and
+#: deck 002 "Stride".
+STRIDE_IMAGE_7X7 = _frozen(
+    [
+        [2, 3, 7, 4, 6, 2, 9],
+        [6, 6, 9, 8, 7, 4, 3],
+        [3, 4, 8, 3, 8, 9, 7],
+        [7, 8, 3, 6, 6, 3, 4],
+        [4, 2, 1, 8, 3, 4, 6],
+        [3, 2, 4, 1, 9, 8, 3],
+        [0, 1, 3, 9, 2, 1, 4],
+    ]
+)
+
+#: The 3×3 filter of the stride-2 example (deck 000 and deck 002 "Stride").
+STRIDE_FILTER = _frozen([[3, 4, 4], [1, 0, 2], [-1, 0, 3]])
+
+#: The output deck 002 "Stride" prints for ``STRIDE_IMAGE_7X7 ∗ STRIDE_FILTER`` with
+#: stride 2. Two entries are wrong (83 and 127, see :data:`ERRATA`). Deck 000 shows the
+#: same example being filled in; its extracted text keeps only 91 and 100.
+STRIDE_OUTPUT_PRINTED = _frozen([[91, 100, 83], [69, 91, 127], [44, 72, 74]])
+
+#: The correct stride-2 output: ``floor((7 - 3) / 2) + 1 = 3`` per side.
+STRIDE_OUTPUT = _frozen([[91, 100, 88], [69, 91, 117], [44, 72, 74]])
+
+# --------------------------------------------------------------------------- padding
+
+#: The unpadded 6×6 image of deck 001 "Convolutional layers" ("Input: 6x6 image").
+PADDED_IMAGE_6X6 = _frozen(
+    [
+        [1, 2, 3, 1, 3, 5],
+        [2, 2, 5, 4, 2, 5],
+        [0, 6, 9, 6, 2, 2],
+        [2, 0, 1, 9, 4, 0],
+        [5, 5, 4, 6, 7, 6],
+        [6, 1, 3, 7, 1, 5],
+    ]
+)
+
+#: The same image as the slide prints it, with one pixel of zero padding (8×8).
+PADDED_IMAGE_8X8 = _frozen(np.pad(PADDED_IMAGE_6X6, 1))
+
+#: The filter of the padded example (deck 001): the vertical edge filter.
+PADDED_FILTER = _frozen(vertical_edge())
+
+#: The 6×6 output deck 001 "Convolutional layers" prints ("Output: 6x6 activations").
+#: Two entries are wrong (see :data:`ERRATA`): row 4 starts with 11 instead of -11,
+#: row 5 has 10 where 11 is right.
+PADDED_OUTPUT_PRINTED = _frozen(
+    [
+        [-4, -5, -1, 3, -5, 5],
+        [-10, -14, -1, 10, -1, 7],
+        [-8, -11, -11, 7, 12, 8],
+        [11, -7, -10, 1, 13, 13],
+        [-6, 5, -16, -4, 10, 12],
+        [-6, 4, -7, -1, 2, 8],
+    ]
+)
+
+#: The correct output of the padded example: ``PADDED_IMAGE_8X8 ∗ PADDED_FILTER``.
+PADDED_OUTPUT = _frozen(
+    [
+        [-4, -5, -1, 3, -5, 5],
+        [-10, -14, -1, 10, -1, 7],
+        [-8, -11, -11, 7, 12, 8],
+        [-11, -7, -10, 1, 13, 13],
+        [-6, 5, -16, -4, 11, 12],
+        [-6, 4, -7, -1, 2, 8],
+    ]
+)
+
+# --------------------------------------------------------------------------- pooling
+
+#: The 4×4 input of deck 000 "Pooling Layer" (f = 2, s = 2).
+POOL_IMAGE_4X4 = _frozen([[1, 3, 2, 1], [2, 9, 1, 1], [1, 3, 2, 3], [5, 6, 1, 2]])
+
+#: Max pooling of ``POOL_IMAGE_4X4`` (2×2 windows, stride 2); in deck 000's figure.
+POOL_MAX_2X2 = _frozen([[9, 2], [6, 3]])
+
+#: Max pooling of ``IMAGE_6X6`` (f = 2, s = 2), deck 002 "Pooling layer: Max pooling".
+POOL_MAX_3X3 = _frozen([[5, 9, 7], [7, 5, 8], [4, 6, 9]])
+
+#: Average pooling of ``IMAGE_6X6`` (f = 2, s = 2), deck 002 "Pooling layer: Average
+#: pooling".
+POOL_AVG_3X3 = _frozen(
+    [[2.25, 5.0, 3.75], [2.5, 2.75, 4.75], [3.0, 3.5, 5.5]],
+    dtype=np.float64,
+)
+
+# --------------------------------------------------------------------------- output sizes
+
+
+@dataclass(frozen=True)
+class OutputSizeExample:
+    """An output-size calculation a slide does: ``n×n`` input, ``f×f`` filter, ``p``, ``s``.
+
+    ``printed`` is the size the slide gives — an int, or the slide's words when it gives
+    none (deck 003's "doesn't fit").
+    """
+
+    deck: str
+    slide: str
+    n: int
+    f: int
+    p: int
+    s: int
+    printed: int | str
+
+
+#: Every output-size calculation of the decks (check them with
+#: :func:`cnn_course.shapes.conv_output_size`).
+OUTPUT_SIZE_EXAMPLES: tuple[OutputSizeExample, ...] = (
+    OutputSizeExample(DECK_000, "Learning to Detect Edges", 6, 3, 0, 1, 4),
+    OutputSizeExample(DECK_000, "Padding", 6, 3, 1, 1, 6),
+    OutputSizeExample(DECK_000, "Summary (stride)", 7, 3, 0, 2, 3),
+    OutputSizeExample(DECK_000, "Convolutional Neural Network", 39, 3, 0, 1, 37),
+    OutputSizeExample(DECK_000, "Convolutional Neural Network", 37, 5, 0, 2, 17),
+    OutputSizeExample(DECK_000, "Convolutional Neural Network", 17, 5, 0, 2, 7),
+    OutputSizeExample(DECK_001, "Minimizing the number of parameters: LRF's", 28, 5, 0, 1, 24),
+    OutputSizeExample(DECK_002, "Padding", 6, 3, 1, 1, 6),
+    OutputSizeExample(DECK_003, "7x7 input, 3x3 filter", 7, 3, 0, 1, 5),
+    OutputSizeExample(DECK_003, "7x7 input, 3x3 filter applied with stride 2", 7, 3, 0, 2, 3),
+    OutputSizeExample(
+        DECK_003, "7x7 input, 3x3 filter applied with stride 3?", 7, 3, 0, 3, "doesn't fit"
+    ),
+    OutputSizeExample(DECK_003, "Zero-pad is most common in practice", 7, 3, 1, 1, 7),
+    OutputSizeExample(DECK_003, "CNN: The Volume Shrinks", 32, 5, 0, 1, 28),
+    OutputSizeExample(DECK_003, "CNN: The Volume Shrinks", 28, 5, 0, 1, 24),
+    OutputSizeExample(DECK_003, "CNN: The Volume Shrinks, Example", 32, 5, 2, 1, 32),
+)
+
+# --------------------------------------------------------------------------- parameter counts
+
+#: Values in a 64×64×3 image: 12 288 (deck 002 "Nombre de caractéristiques").
+FEATURES_64X64X3 = 12_288
+#: What deck 000 "Challenges in Deep Learning for Computer Vision" prints for
+#: ``64 × 64 × 3`` — a typo (see :data:`ERRATA`).
+FEATURES_64X64X3_PRINTED = 12_228
+#: Values in a 1000×1000×3 image: "3 million" (deck 000; deck 002 "3 millions").
+FEATURES_1000X1000X3 = 3_000_000
+#: Weights of a 1 000-unit dense layer on a 1000×1000×3 image, ``W[1]: (1000, 3M)``:
+#: "3 billion parameters" (deck 000; deck 002 "3 milliards"). Biases not counted.
+FC_1000_ON_1000X1000X3 = 3_000_000_000
+#: ``200 × 200 × 3 × 1000 = 120 M`` weights (deck 004 "Motivation"). Biases not counted.
+FC_1000_ON_200X200X3 = 120_000_000
+#: ``10^6 × 10^3 = 10^9`` weights for one-megapixel photographs and 1 000 hidden units
+#: (deck 001 "Images and FC neural networks"). Biases not counted.
+FC_1000_ON_MEGAPIXEL = 10**9
+#: A 100-unit dense layer on MNIST: ``784 × 100 + 100 = 78 500`` (deck 001 "Minimizing
+#: the number of parameters: LRF's").
+MNIST_FC_100_PARAMS = 78_500
+#: A locally connected layer, 5×5 fields on 28×28 MNIST, one map:
+#: ``25 × 24 × 24 + 24 × 24 = 14 976`` (deck 001, same slide).
+MNIST_LRF_PARAMS = 14_976
+#: The same on RGB with 5 maps: ``25 × 3 × 5 × 24 × 24 + 24 × 24 × 5 = 218 880``
+#: (deck 001 "Minimizing the number of parameters: LRF's").
+RGB_LRF_5_MAPS_PARAMS = 218_880
+#: Ten 3×3×3 filters: 27 weights + bias = 28, × 10 = 280 (deck 000 "Number of parameters
+#: in one layer").
+TEN_3X3X3_FILTERS_PARAMS = 280
+#: Ten 5×5 filters, stride 1, pad 2 on 32×32×3: ``(5·5·3 + 1) × 10 = 760`` parameters
+#: (deck 003 "CNN: The Volume Shrinks, Example") ...
+TEN_5X5X3_FILTERS_PARAMS = 760
+#: ... and an output volume of 32×32×10.
+TEN_5X5X3_FILTERS_OUTPUT_SHAPE = (32, 32, 10)
+#: What deck 002 "Pourquoi des convolutions ?" prints for six 5×5 filters on the
+#: 32×32×3 input: ``25 + 1 = 26, × 6 = 156`` — the 3 input channels are forgotten.
+WHY_CONV_PARAMS_PRINTED = 156
+#: The correct count for that layer, ``(5·5·3 + 1) × 6 = 456`` (deck 000's LeNet conv1).
+WHY_CONV_PARAMS = 456
+#: A dense layer from the 3 072 inputs to the 4 704 outputs of that layer:
+#: ``3 072 × 4 704 = 14 450 688`` weights, "≈ 14 000 000" (deck 002).
+WHY_CONV_FC_WEIGHTS = 14_450_688
+#: A 4 096-unit FC layer on a 7×7×512 volume and the equivalent CONV layer with F = 7,
+#: K = 4096 (output 1×1×4096) have the same ``7·7·512·4096 + 4096`` parameters
+#: (deck 001 "Fully Convolutional Networks").
+FC_4096_ON_7X7X512_PARAMS = 102_764_544
+#: LeNet's FC3 written as a convolution: "F: 5; K: 120" on the 5×5×16 volume (deck 001).
+LENET_FC3_AS_CONV = Conv(120, 5, name="FC3 as conv (F=5, K=120)")
+#: "LeNet-5 ≈ 60k paramètres" (deck 002).
+LENET5_PARAMS_APPROX = 60_000
+#: "AlexNet ≈ 60 millions de paramètres" (deck 002).
+ALEXNET_PARAMS_APPROX = 60_000_000
+#: "VGG-16 ≈ 138 millions de paramètres" (deck 002).
+VGG16_PARAMS_APPROX = 138_000_000
+
+# --------------------------------------------------------------------------- networks
+
+#: Input of the LeNet-5-style network of deck 000 / deck 002.
+LENET5_INPUT_SHAPE = (32, 32, 3)
+
+#: The LeNet-5-style network of deck 000 "ConvNet: Example" (6 and 16 filters), as a
+#: spec for :func:`cnn_course.shapes.layer_table`; it reproduces :data:`LENET5_TABLE`.
+LENET5_LAYERS: tuple[LayerSpec, ...] = (
+    Conv(6, 5),
+    Pool(),
+    Conv(16, 5),
+    Pool(),
+    Dense(120),
+    Dense(84),
+    Dense(10, name="softmax"),
+)
+
+#: The table deck 000 "ConvNet : example" prints (all numbers consistent).
+LENET5_TABLE: tuple[TableRow, ...] = (
+    TableRow("Input", (32, 32, 3), 3_072, 0),
+    TableRow("conv1 (f=5, s=1)", (28, 28, 6), 4_704, 456),
+    TableRow("pool1", (14, 14, 6), 1_176, 0),
+    TableRow("conv2 (f=5, s=1)", (10, 10, 16), 1_600, 2_416),
+    TableRow("pool2", (5, 5, 16), 400, 0),
+    TableRow("FC3", (120, 1), 120, 48_120),
+    TableRow("FC4", (84, 1), 84, 10_164),
+    TableRow("softmax", (10, 1), 10, 850),
+)
+
+#: The network deck 002's table describes: 8 filters in CONV1 (its shape and size say
+#: so), 16 in CONV2.
+LENET5_FR_LAYERS: tuple[LayerSpec, ...] = (
+    Conv(8, 5, name="CONV1 (f=5, s=1)"),
+    Pool(name="POOL1"),
+    Conv(16, 5, name="CONV2 (f=5, s=1)"),
+    Pool(name="POOL2"),
+    Dense(120, name="FC3"),
+    Dense(84, name="FC4"),
+    Dense(10, name="Softmax"),
+)
+
+#: The table deck 002 "LeNet-5" prints, as printed. Six cells are wrong (see
+#: :data:`ERRATA`); ``layer_table(LENET5_INPUT_SHAPE, LENET5_FR_LAYERS)`` gives the
+#: correct ones.
+LENET5_FR_TABLE_PRINTED: tuple[TableRow, ...] = (
+    TableRow("Input", (32, 32, 3), 3_072, 0),
+    TableRow("CONV1 (f=5, s=1)", (28, 28, 8), 6_272, 208),
+    TableRow("POOL1", (14, 14, 8), 1_568, 0),
+    TableRow("CONV2 (f=5, s=1)", (10, 10, 46), 1_600, 416),
+    TableRow("POOL2", (5, 5, 16), 400, 0),
+    TableRow("FC3", (120, 1), 120, 48_001),
+    TableRow("FC4", (84, 1), 84, 10_081),
+    TableRow("Softmax", (10, 1), 10, 841),
+)
+
+#: Input of the ConvNet of deck 000 "Convolutional Neural Network".
+CONVNET_39_INPUT_SHAPE = (39, 39, 3)
+#: That ConvNet: 10 filters 3×3 s=1, 20 filters 5×5 s=2, 40 filters 5×5 s=2, then
+#: "unrolling into a vector". The filter sizes and strides are in the slide's figure.
+CONVNET_39_LAYERS: tuple[LayerSpec, ...] = (
+    Conv(10, 3),
+    Conv(20, 5, s=2),
+    Conv(40, 5, s=2),
+    Flatten(),
+)
+#: The activation shapes the slide prints: 39×39×3, 37×37×10, 17×17×20, 7×7×40.
+CONVNET_39_SHAPES = ((39, 39, 3), (37, 37, 10), (17, 17, 20), (7, 7, 40))
+#: The unrolled vector fed to the softmax: 7 × 7 × 40 = 1 960.
+CONVNET_39_FLATTEN = 1_960
+
+#: Input of the MNIST networks of deck 001.
+MNIST_INPUT_SHAPE = (28, 28, 1)
+#: Deck 001 "Convolutional layers": 28×28 input, 5×5 receptive fields, 3 feature maps,
+#: 2×2 max pooling.
+MNIST_LRF_NET_LAYERS: tuple[LayerSpec, ...] = (Conv(3, 5), Pool())
+#: The sizes the slide prints, channels first as written: 3×24×24 then 3×12×12.
+MNIST_LRF_NET_SHAPES = ((3, 24, 24), (3, 12, 12))
+#: Deck 001 "Convolutional layers in Keras" (its ``Dropout(0.5)`` changes no shape or
+#: count, so it is left out of the spec).
+MNIST_CONVNET_LAYERS: tuple[LayerSpec, ...] = (
+    Conv(32, 3),
+    Pool(),
+    Conv(64, 3),
+    Pool(),
+    Flatten(),
+    Dense(10, name="softmax"),
+)
+#: Total parameters ``model.summary()`` reports for that code (the slide's screenshot of
+#: the summary was lost in extraction).
+MNIST_CONVNET_PARAMS = 34_826
+#: The test loss and accuracy deck 001 prints for it.
+MNIST_CONVNET_TEST_LOSS = 0.02760012447834015
+MNIST_CONVNET_TEST_ACCURACY = 0.9900000095367432
+#: Deck 001 "Fully Convolutional Networks": the dense head replaced by a 1×1 convolution
+#: with one filter per class and global average pooling.
+FCN_GAP_LAYERS: tuple[LayerSpec, ...] = (
+    Conv(32, 3),
+    Pool(),
+    Conv(64, 3),
+    Pool(),
+    Conv(128, 3),
+    Conv(10, 1),
+    GlobalAvgPool(),
+)
+#: Total parameters of that model (``model.summary()``; screenshot lost in extraction).
+FCN_GAP_PARAMS = 93_962
+#: The test loss and accuracy deck 001 prints for it.
+FCN_TEST_LOSS = 0.0505051426589489
+FCN_TEST_ACCURACY = 0.9909999966621399
+
+
+def _vgg(convs_per_block: tuple[int, ...]) -> tuple[LayerSpec, ...]:
+    layers: list[LayerSpec] = []
+    for n_convs, filters in zip(convs_per_block, (64, 128, 256, 512, 512), strict=True):
+        layers += [Conv(filters, 3, p=1)] * n_convs + [Pool()]
+    return (*layers, Flatten(), Dense(4096), Dense(4096), Dense(1000))
+
+
+#: Input of VGG-16/19 (224×224×3).
+VGG_INPUT_SHAPE = (224, 224, 3)
+#: VGG-16 (deck 002 "VGG-16 ≈ 138 millions"; deck 004's table: 138,357,544, depth 23).
+VGG16_LAYERS = _vgg((2, 2, 3, 3, 3))
+#: VGG-19 (deck 004's table: 143,667,240 parameters, depth 26).
+VGG19_LAYERS = _vgg((2, 2, 4, 4, 4))
+
+#: AlexNet's input, 227×227×3: the size its layer shapes need (see :data:`ERRATA`).
+ALEXNET_INPUT_SHAPE = (227, 227, 3)
+#: "The network's input is 150,528-dimensional" (= 224 × 224 × 3), deck 004's AlexNet
+#: caption, quoting Krizhevsky et al. (2012).
+ALEXNET_INPUT_SIZE = 150_528
+#: AlexNet without the two-GPU split (96, 256, 384, 384, 256 filters; 4096, 4096, 1000
+#: units) — about 62 M parameters ("≈ 60 millions", deck 002).
+ALEXNET_LAYERS: tuple[LayerSpec, ...] = (
+    Conv(96, 11, s=4),
+    Pool(3, 2),
+    Conv(256, 5, p=2),
+    Pool(3, 2),
+    Conv(384, 3, p=1),
+    Conv(384, 3, p=1),
+    Conv(256, 3, p=1),
+    Pool(3, 2),
+    Dense(4096),
+    Dense(4096),
+    Dense(1000),
+)
+#: "the number of neurons in the network's remaining layers is given by
+#: 253,440–186,624–64,896–64,896–43,264–4096–4096–1000" (deck 004, the AlexNet caption).
+ALEXNET_NEURONS_PRINTED = (253_440, 186_624, 64_896, 64_896, 43_264, 4096, 4096, 1000)
+#: The same with the first layer corrected: 55 × 55 × 96 = 290 400.
+ALEXNET_NEURONS = (290_400, 186_624, 64_896, 64_896, 43_264, 4096, 4096, 1000)
+
+
+@dataclass(frozen=True)
+class KerasApplication:
+    """One row of deck 004's ``keras.applications`` table ("Object recognition")."""
+
+    model: str
+    size_mb: int
+    top1: float
+    top5: float
+    parameters: int
+    depth: int
+
+
+#: Deck 004 "Object recognition": the ``keras.applications`` table as printed (it dates
+#: from the Keras 2.1 documentation; see :data:`REMARKS`). The parameter counts are
+#: those of ``keras.applications.<Model>(weights=None)`` today.
+KERAS_APPLICATIONS: tuple[KerasApplication, ...] = (
+    KerasApplication("Xception", 88, 0.790, 0.945, 22_910_480, 126),
+    KerasApplication("VGG16", 528, 0.715, 0.901, 138_357_544, 23),
+    KerasApplication("VGG19", 549, 0.727, 0.910, 143_667_240, 26),
+    KerasApplication("ResNet50", 99, 0.759, 0.929, 25_636_712, 168),
+    KerasApplication("InceptionV3", 92, 0.788, 0.944, 23_851_784, 159),
+    KerasApplication("InceptionResNetV2", 215, 0.804, 0.953, 55_873_736, 572),
+    KerasApplication("MobileNet", 17, 0.665, 0.871, 4_253_864, 88),
+    KerasApplication("DenseNet121", 33, 0.745, 0.918, 8_062_504, 121),
+    KerasApplication("DenseNet169", 57, 0.759, 0.928, 14_307_880, 169),
+    KerasApplication("DenseNet201", 80, 0.770, 0.933, 20_242_984, 201),
+)
+
+# --------------------------------------------------------------------------- errata
+
+
+@dataclass(frozen=True)
+class Erratum:
+    """A place where a deck prints something wrong, with the right value and why.
+
+    Attributes
+    ----------
+    deck : str
+        Deck file (a key of :data:`DECKS`).
+    slide : str
+        Slide title.
+    what : str
+        What the number or formula is.
+    printed, correct
+        The value as printed and the correct value (a number, a shape or a formula).
+    explanation : str
+        How to get the correct value, in the course's words.
+    key : str
+        Short identifier, e.g. ``"stride2-output-0-2"``.
+    """
+
+    deck: str
+    slide: str
+    what: str
+    printed: int | str | tuple[int, ...]
+    correct: int | str | tuple[int, ...]
+    explanation: str
+    key: str
+
+    def __str__(self) -> str:
+        def show(value: object) -> str:
+            return f"“{value}”" if isinstance(value, str) else str(value)
+
+        return (
+            f'deck {self.deck[:3]}, slide "{self.slide}": {self.what} — printed '
+            f"{show(self.printed)}, correct {show(self.correct)}"
+        )
+
+
+_LENET_FR = "the French LeNet-5 table (3-channel input, 8 then 16 filters of 5×5)"
+
+#: Every wrong number or formula found in the decks, each checked by the tests.
+ERRATA: tuple[Erratum, ...] = (
+    Erratum(
+        DECK_000,
+        "Challenges in Deep Learning for Computer Vision",
+        "values in a 64×64×3 image",
+        12_228,
+        12_288,
+        "64 × 64 = 4 096 pixels, × 3 colour channels = 12 288 values (deck 002 prints "
+        "12288 correctly). The slide calls them pixels: they are 4 096 pixels of 3 values.",
+        "features-64x64x3",
+    ),
+    Erratum(
+        DECK_002,
+        "Stride",
+        "output[0, 2] of the 7×7 ∗ 3×3 stride-2 convolution",
+        83,
+        88,
+        "The window is rows 0-2, columns 4-6: [[6, 2, 9], [7, 4, 3], [8, 9, 7]]; "
+        "6·3 + 2·4 + 9·4 + 7·1 + 4·0 + 3·2 + 8·(-1) + 9·0 + 7·3 = 62 + 13 + 13 = 88. "
+        "Deck 000 shows the same example (its extracted text keeps only 91 and 100).",
+        "stride2-output-0-2",
+    ),
+    Erratum(
+        DECK_002,
+        "Stride",
+        "output[1, 2] of the 7×7 ∗ 3×3 stride-2 convolution",
+        127,
+        117,
+        "The window is rows 2-4, columns 4-6: [[8, 9, 7], [6, 3, 4], [3, 4, 6]]; "
+        "8·3 + 9·4 + 7·4 + 6·1 + 3·0 + 4·2 + 3·(-1) + 4·0 + 6·3 = 88 + 14 + 15 = 117.",
+        "stride2-output-1-2",
+    ),
+    Erratum(
+        DECK_001,
+        "Convolutional layers (0-padding example)",
+        "output[3, 0] (row 4, column 1) of the padded 6×6 ∗ vertical-edge convolution",
+        11,
+        -11,
+        "The window's left column is padding (0, 0, 0) and its right column is 6, 0, 5: "
+        "0 - (6 + 0 + 5) = -11. The minus sign was lost.",
+        "padded-output-3-0",
+    ),
+    Erratum(
+        DECK_001,
+        "Convolutional layers (0-padding example)",
+        "output[4, 4] (row 5, column 5) of the padded 6×6 ∗ vertical-edge convolution",
+        10,
+        11,
+        "The window's left column is 9, 6, 7 and its right column 0, 6, 5: "
+        "(9 + 6 + 7) - (0 + 6 + 5) = 22 - 11 = 11.",
+        "padded-output-4-4",
+    ),
+    Erratum(
+        DECK_002,
+        "LeNet-5",
+        f"# parameters of CONV1 in {_LENET_FR}",
+        208,
+        608,
+        "Each of the 8 filters is 5×5×3 (a filter spans all input channels): "
+        "(5·5·3 + 1) × 8 = 608. 208 = (5·5 + 1) × 8 forgets the 3 channels.",
+        "lenet-fr-conv1-params",
+    ),
+    Erratum(
+        DECK_002,
+        "LeNet-5",
+        f"activation shape of CONV2 in {_LENET_FR}",
+        (10, 10, 46),
+        (10, 10, 16),
+        "CONV2 has 16 filters: its own size 1 600 = 10·10·16 and POOL2's (5, 5, 16) on the "
+        "same slide say so; (14 - 5)/1 + 1 = 10.",
+        "lenet-fr-conv2-shape",
+    ),
+    Erratum(
+        DECK_002,
+        "LeNet-5",
+        f"# parameters of CONV2 in {_LENET_FR}",
+        416,
+        3_216,
+        "Each of the 16 filters is 5×5×8 (POOL1 has 8 channels): (5·5·8 + 1) × 16 = 3 216. "
+        "416 = (5·5 + 1) × 16 forgets the 8 channels.",
+        "lenet-fr-conv2-params",
+    ),
+    Erratum(
+        DECK_002,
+        "LeNet-5",
+        f"# parameters of FC3 in {_LENET_FR}",
+        48_001,
+        48_120,
+        "W: (120, 400) and b: (120, 1): 400·120 + 120 = 48 120. 48 001 = 400·120 + 1 counts "
+        "one bias for the layer instead of one per unit.",
+        "lenet-fr-fc3-params",
+    ),
+    Erratum(
+        DECK_002,
+        "LeNet-5",
+        f"# parameters of FC4 in {_LENET_FR}",
+        10_081,
+        10_164,
+        "120·84 + 84 = 10 164 (10 081 = 120·84 + 1: one bias per unit, not one in all).",
+        "lenet-fr-fc4-params",
+    ),
+    Erratum(
+        DECK_002,
+        "LeNet-5",
+        f"# parameters of the softmax layer in {_LENET_FR}",
+        841,
+        850,
+        "84·10 + 10 = 850 (841 = 84·10 + 1: one bias per unit, not one in all). Deck 000's "
+        "English table (6 filters in conv1) has every number right.",
+        "lenet-fr-softmax-params",
+    ),
+    Erratum(
+        DECK_002,
+        "Pourquoi des convolutions ?",
+        "parameters of six 5×5 filters on the 32×32×3 input (3 072 -> 4 704 values)",
+        156,
+        456,
+        "The input has 3 channels (3 072 = 32·32·3), so each filter is 5×5×3: "
+        "(75 + 1) × 6 = 456 — deck 000's LeNet table prints 456 for this very layer. "
+        "Still about 31 700 times fewer than the 3 072 × 4 704 ≈ 14 M weights of a dense "
+        "layer.",
+        "why-conv-params",
+    ),
+    Erratum(
+        DECK_003,
+        "7x7 input (spatially) assume 3x3 filter applied with stride 3?",
+        "output size of a 3×3 filter with stride 3 on a 7×7 input",
+        "doesn't fit! cannot apply 3x3 filter on 7x7 input with stride 3.",
+        2,
+        "(7 - 3)/3 + 1 = 2.33 is not an integer. Deck 000 (Summary, Remark 1), deck 002 "
+        "(Sommaire des notations) and deck 003's own 'CONV Layer in Pytorch' slide round it "
+        "down: a 2×2 output. Keras Conv2D(padding='valid') does the same and silently never "
+        "reads the last row and column of the input (index 6). Both readings say something "
+        "true: the stride does not tile the input, and the frameworks floor.",
+        "stride3-doesnt-fit",
+    ),
+    Erratum(
+        DECK_004,
+        "Pooling",
+        "index of the input in the max (and average) pooling formula",
+        "o[c,j,i] = max_{n<h,m<w} x[c, r·j+n, s·i+m]",
+        "o[c,j,i] = max_{n<h,m<w} x[c, h·j+n, w·i+m]",
+        "With x of size C×(rh)×(sw) the output is C×r×s and window (j, i) starts at row "
+        "h·j, column w·i: the step is the window size, not the output size. The printed "
+        "index only works when r = h and s = w (a 4×4 input with 2×2 windows); on the 6×6 "
+        "image with 2×2 windows (r = s = 3) it would read rows 6 and 7, which do not exist.",
+        "pool-formula-index",
+    ),
+    Erratum(
+        DECK_004,
+        "Convolution",
+        "bias in the multi-channel convolution formula",
+        "o[j,i] = b[j,i] + Σ_c (x_c ⋆ u_c)[j,i]",
+        "o[j,i] = b + Σ_c (x_c ⋆ u_c)[j,i]",
+        "The slide says u and b are shared parameters: one bias per kernel, added at every "
+        "position (Keras Conv2D has a bias of shape (filters,)). A bias b[j,i] per position "
+        "is the locally connected layer's (deck 001: 24 × 24 biases).",
+        "conv-bias-shared",
+    ),
+    Erratum(
+        DECK_004,
+        "AlexNet (Krizhevsky et al, 2012)",
+        "neurons in AlexNet's first convolutional layer",
+        253_440,
+        290_400,
+        "The first layer has 96 kernels of 11×11×3 with stride 4 and a 55×55 output: "
+        "55·55·96 = 290 400 (the caption's other counts are right: 27·27·256 = 186 624, "
+        "13·13·384 = 64 896, 13·13·256 = 43 264). The caption's 150 528 = 224·224·3 input "
+        "does not give 55 either — (224 - 11)/4 + 1 = 54.25 — a 227×227 input does.",
+        "alexnet-first-layer-neurons",
+    ),
+)
+
+#: Wording and notation slips that change no number (kept apart from :data:`ERRATA`).
+REMARKS: tuple[Erratum, ...] = (
+    Erratum(
+        DECK_003,
+        "Pooling Layer",
+        "the layer the hyper-parameters belong to",
+        "Conv Layer needs 2 hyperparamters",
+        "Pooling layer needs 2 hyperparameters (F and S)",
+        "The slide is about pooling: its two hyper-parameters are the window F and the "
+        "stride S, and it has 0 parameters. A conv layer needs 4 (K, F, S, P).",
+        "pooling-hyperparameters",
+    ),
+    Erratum(
+        DECK_003,
+        "CONV Layer in Pytorch",
+        "the API shown",
+        "nn.SpatialConvolution(nInputPlane, nOutputPlane, kW, kH, [dW], [dH], [padW], [padH])",
+        "torch.nn.Conv2d(in_channels, out_channels, kernel_size, stride=1, padding=0)",
+        "The slide shows the documentation of Lua Torch 7, PyTorch's predecessor; the Keras "
+        "layer is keras.layers.Conv2D(filters, kernel_size, strides, padding). Its output "
+        "size formula, floor((width + 2·padW - kW)/dW + 1), is right for all three.",
+        "torch7-not-pytorch",
+    ),
+    Erratum(
+        DECK_002,
+        "Pourquoi des convolutions ?",
+        "a translation of 'translation invariance'",
+        "Invariance de la traduction",
+        "Invariance par translation",
+        "'Traduction' is translating a language. And strictly, a convolution is "
+        "equivariant to translation (deck 004, 'Equivariance'); pooling adds (some) "
+        "invariance.",
+        "traduction",
+    ),
+    Erratum(
+        DECK_003,
+        "What do the filters learn? – Multiple Layers",
+        "number of first-layer filters of AlexNet",
+        "AlexNet: 64 filters, each 3x11x11",
+        "96 kernels of 11×11×3 in Krizhevsky et al. (2012)",
+        "The paper's first layer has 96 kernels (48 on each GPU); 64 is the filter count of "
+        "the later one-GPU variant (e.g. torchvision's AlexNet), whose filters such figures "
+        "usually show.",
+        "alexnet-64-filters",
+    ),
+    Erratum(
+        DECK_004,
+        "Object recognition",
+        "the keras.applications table",
+        "Keras 2.1-era documentation (e.g. VGG16 top-1 0.715, depth 23)",
+        "keras.io today: re-measured accuracies (VGG16 top-1 71.3 %) and another depth "
+        "convention (VGG16: 16)",
+        "The parameter counts are unchanged and match keras.applications exactly; the "
+        "accuracies and the 'depth' column (number of Keras layers, input included) come "
+        "from an older version of the documentation.",
+        "keras-applications-version",
+    ),
+)
+
+
+def errata_for(deck: str) -> tuple[Erratum, ...]:
+    """The errata of one deck, given as ``"002"`` or by its file name.
+
+    Parameters
+    ----------
+    deck : str
+        Deck number (``"000"`` … ``"004"``) or file name (a key of :data:`DECKS`).
+
+    Returns
+    -------
+    tuple of Erratum
+
+    Examples
+    --------
+    >>> [e.key for e in errata_for("001")]
+    ['padded-output-3-0', 'padded-output-4-4']
+    >>> errata_for("007")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown deck '007'; the decks are 000, 001, 002, 003, 004 ...
+    """
+    matches = [name for name in DECKS if isinstance(deck, str) and deck in (name, name[:3])]
+    if len(matches) != 1:
+        numbers = ", ".join(name[:3] for name in DECKS)
+        raise ValueError(f"unknown deck {deck!r}; the decks are {numbers} (or their file names)")
+    return tuple(e for e in ERRATA if e.deck == matches[0])
