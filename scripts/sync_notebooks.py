@@ -55,7 +55,7 @@ if "google.colab" in sys.modules:
 
 from cnn_course import runtime
 
-runtime.report()"""
+info = runtime.report()"""
 
 
 def repository_url(pyproject: Path = ROOT / "pyproject.toml") -> str:
