@@ -7,9 +7,13 @@ with TensorFlow's C++ logging silenced.
 
 import os
 
+import matplotlib
+
 os.environ.setdefault("CNN_COURSE_QUICK", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-os.environ.setdefault("MPLBACKEND", "Agg")
+# Figures drawn by the unit tests go nowhere. Set for this process only: an MPLBACKEND
+# variable would reach the notebook kernels and stop them from displaying their figures.
+matplotlib.use("Agg")
 
 
 def pytest_collection_modifyitems(config, items):
