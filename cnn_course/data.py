@@ -54,6 +54,15 @@ DATA_ENV = "CNN_COURSE_DATA"
 CHECKSUMS: dict[str, str] = {
     "mnist.npz": "06af5dfe73b70e3bc1c36439982b18a8d76803db9b544f6fdf838a37fbb01b64",
     "fashion_mnist.npz": "5b6d2c4c694a91887af8ab7d039c04f80af3c29378d731c93a538d2e831aa469",
+    "mobilenet_v2_imagenet.weights.h5": (
+        "f2cc799a03a33f8f93bb8cbbeb35169c11da7d7ec66ec284027d2c1d645242cb"
+    ),
+    "mobilenet_v2_reference.npz": (
+        "53c2193525e047e664743c55cce0ce70233801b436ee16290896e4c768022437"
+    ),
+    "imagenet_class_index.json": (
+        "a1e7a966a1f601d39e4b43e119b3e7dd4a2ad3ea08cf69847cbaf021013767bc"
+    ),
 }
 """The sha256 of every bundled file in ``data/``, by file name (the single registry)."""
 
@@ -136,7 +145,11 @@ def sha256sum(path: str | os.PathLike[str]) -> str:
 
 
 def _restore_advice(name: str) -> str:
-    script = {d.filename: d.build_script for d in (_MNIST, _FASHION_MNIST)}.get(name)
+    scripts = {d.filename: d.build_script for d in (_MNIST, _FASHION_MNIST)}
+    scripts["mobilenet_v2_imagenet.weights.h5"] = "scripts/convert_mobilenet_v2.py"
+    scripts["mobilenet_v2_reference.npz"] = "scripts/convert_mobilenet_v2.py"
+    scripts["imagenet_class_index.json"] = "scripts/build_imagenet_classes.py"
+    script = scripts.get(name)
     advice = f"restore it with `git checkout -- data/{name}`"
     if script:
         advice += f" or rebuild it with `python {script}`"
