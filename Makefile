@@ -38,6 +38,13 @@ bench: setup
 
 notebooks: setup
 	$(PY) scripts/run_notebooks.py
+	$(PY) scripts/sync_notebooks.py --write
+	$(PY) scripts/course_site.py thumbnails
+	$(PY) scripts/course_site.py readme
+
+site: setup
+	$(PY) scripts/course_site.py site --out site
+	@echo "open site/index.html"
 
 clean:
 	rm -rf $(VENV) site build *.egg-info
