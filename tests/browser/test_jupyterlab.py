@@ -57,11 +57,12 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_until_up(url: str, server: subprocess.Popen, timeout: float = 120) -> None:
+def _wait_until_up(url: str, server: subprocess.Popen, log: Path, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"jupyter lab exited early with status {server.returncode}")
+            tail = log.read_text()[-2000:] if log.exists() else ""
+            raise RuntimeError(f"jupyter lab exited early with status {server.returncode}:\n{tail}")
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
                 if response.status == 200:
@@ -69,6 +70,20 @@ def _wait_until_up(url: str, server: subprocess.Popen, timeout: float = 120) -> 
         except OSError:
             time.sleep(0.5)
     raise TimeoutError(f"jupyter lab did not answer at {url} within {timeout:.0f} s")
+
+
+def _stop(server: subprocess.Popen) -> None:
+    """Stop the server and its kernels (its whole process group), forcefully if need be."""
+    for sig, wait in ((signal.SIGTERM, 30), (signal.SIGKILL, 10)):
+        try:
+            os.killpg(server.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            server.wait(timeout=wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
 
 
 @pytest.fixture
@@ -89,20 +104,19 @@ def lab_server(tmp_path):
         "--LabApp.news_url=",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]  # fmt: skip
-    log = (tmp_path / "jupyter.log").open("w")
+    if os.geteuid() == 0:  # CI runs as root; JupyterLab refuses that unless told
+        cmd.append("--allow-root")
+    log_path = tmp_path / "jupyter.log"
+    log = log_path.open("w")
     server = subprocess.Popen(
         cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(f"{base}/api/status?token={TOKEN}", server)
+        _wait_until_up(f"{base}/api/status?token={TOKEN}", server, log_path)
         yield base
     finally:
-        try:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(server.pid, signal.SIGKILL)
+        _stop(server)
         log.close()
 
 
