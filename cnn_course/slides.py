@@ -840,6 +840,44 @@ REMARKS: tuple[Erratum, ...] = (
         "from an older version of the documentation.",
         "keras-applications-version",
     ),
+    Erratum(
+        DECK_003,
+        "Pooling Layer",
+        "output size of a pooling layer",
+        "W2 = (W1 - F)/S + 1",
+        "W2 = floor((W1 - F)/S) + 1",
+        "Without the floor the formula gives 3.5 for W1 = 7, F = 2, S = 2; Keras' "
+        "MaxPooling2D gives 3 and never reads the last row and column (notebook 05).",
+        "pool-size-floor",
+    ),
+    Erratum(
+        DECK_002,
+        "Stride",
+        "output size with stride",
+        "((n + 2p - f)/s + 1, (n + 2p - f)/s + 1)",
+        "(floor((n + 2p - f)/s) + 1, floor((n + 2p - f)/s) + 1)",
+        "The floor is missing here; the deck's own 'Sommaire des notations' slide has it.",
+        "stride-formula-floor",
+    ),
+    Erratum(
+        DECK_002,
+        "Champ réceptif",
+        "receptive field of N stacked 3×3 layers",
+        "2N + 1 × 2N + 1",
+        "(2N + 1) × (2N + 1)",
+        "Read literally, 2N + 1 × 2N + 1 is 4N + 1; the parentheses are missing (notebook 03).",
+        "receptive-field-parentheses",
+    ),
+    Erratum(
+        DECK_000,
+        "Challenges in Deep Learning for Computer Vision",
+        "what 1000 × 1000 × 3 counts",
+        "1000 × 1000 × 3 = 3 million pixels",
+        "1 million pixels, 3 million values (features)",
+        "Each pixel has 3 values (R, G, B): the input vector has 3 million entries, as the "
+        "French deck says ('3 millions de caractéristiques'); the same slip as its 64×64×3 line.",
+        "pixels-vs-values",
+    ),
 )
 
 
