@@ -836,8 +836,8 @@ REMARKS: tuple[Erratum, ...] = (
         "keras.io today: re-measured accuracies (VGG16 top-1 71.3 %) and another depth "
         "convention (VGG16: 16)",
         "The parameter counts are unchanged and match keras.applications exactly; the "
-        "accuracies and the 'depth' column (number of Keras layers, input included) come "
-        "from an older version of the documentation.",
+        "accuracies and the 'depth' column come from an older version of the documentation "
+        "(notebook 06 measures which depth convention each row follows).",
         "keras-applications-version",
     ),
     Erratum(
