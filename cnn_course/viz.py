@@ -113,7 +113,7 @@ _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
 
-def _course_style(func: Callable[_P, _R]) -> Callable[_P, _R]:
+def course_style(func: Callable[_P, _R]) -> Callable[_P, _R]:
     """Draw with the settings of :data:`COURSE_RC`, then put back exactly those settings.
 
     Not ``plt.rc_context``: that restores *every* setting on exit, and when the first
@@ -329,7 +329,7 @@ def _hatch_cells(ax: Axes, mask: NDArray) -> None:
         )
 
 
-@_course_style
+@course_style
 def show_matrix(
     m: ArrayLike,
     ax: Axes | None = None,
@@ -620,7 +620,7 @@ def step_products(
     return f"{terms} = {format_number(value, fmt)}", value
 
 
-@_course_style
+@course_style
 def show_convolution(
     image: ArrayLike,
     kernel: ArrayLike,
@@ -709,7 +709,7 @@ def show_convolution(
 # --------------------------------------------------------------------------- pooling and stride
 
 
-@_course_style
+@course_style
 def show_pooling(x: ArrayLike, f: int = 2, s: int = 2, mode: str = "max") -> Figure:
     """Draw pooling like the slide: the input with its windows coloured, and the output.
 
@@ -832,7 +832,7 @@ def output_size_or_reason(n: int, f: int, p: int = 0, s: int = 1) -> tuple[int |
         raise
 
 
-@_course_style
+@course_style
 def show_stride_windows(n: int, f: int, p: int = 0, s: int = 1, ax: Axes | None = None) -> Axes:
     """Draw where an ``f×f`` filter lands on an ``n×n`` input with padding ``p``, stride ``s``.
 
@@ -1010,7 +1010,7 @@ def _kernel_images(kernels: Any, channel: int | None) -> list[NDArray]:
     )
 
 
-@_course_style
+@course_style
 def show_kernels(
     kernels: Any,
     titles: Sequence[str] | None = None,
@@ -1066,7 +1066,7 @@ def show_kernels(
     return fig
 
 
-@_course_style
+@course_style
 def show_feature_maps(
     maps: ArrayLike,
     ncols: int = 8,
@@ -1115,7 +1115,7 @@ def show_feature_maps(
     return fig
 
 
-@_course_style
+@course_style
 def side_by_side(
     images: Sequence[ArrayLike], titles: Sequence[str] | None = None, cmap: str = IMAGE_CMAP
 ) -> Figure:
@@ -1167,7 +1167,7 @@ def _as_labels(y: ArrayLike, what: str) -> NDArray:
     return arr.astype(np.int64)
 
 
-@_course_style
+@course_style
 def show_images(
     images: ArrayLike,
     labels: ArrayLike | None = None,
@@ -1238,7 +1238,7 @@ def show_images(
 # --------------------------------------------------------------------------- training
 
 
-@_course_style
+@course_style
 def plot_history(history: Any, metrics: str | Sequence[str] = ("loss", "accuracy")) -> Figure:
     """Training curves: each metric on the training and (when present) validation data.
 
@@ -1326,7 +1326,7 @@ def confusion_matrix(
     return np.bincount(true * k + pred, minlength=k * k).reshape(k, k)
 
 
-@_course_style
+@course_style
 def plot_confusion_matrix(
     y_true: ArrayLike, y_pred: ArrayLike, class_names: Sequence[str] | None = None
 ) -> Figure:

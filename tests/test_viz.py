@@ -504,7 +504,7 @@ def test_course_style_keeps_settings_changed_while_drawing():
     # and no figure would be shown at the end of a cell any more.
     was = matplotlib.is_interactive()
 
-    @viz._course_style
+    @viz.course_style
     def first_drawing_in_a_kernel():
         matplotlib.interactive(not was)
 
