@@ -7,6 +7,7 @@ Nothing here imports TensorFlow at module import time, so ``quick_mode()`` and
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import platform
 import sys
@@ -113,3 +114,192 @@ def report() -> dict[str, str]:
     for key, value in info.items():
         print(f"{key:<{width}} : {value}")
     return info
+
+
+# --------------------------------------------------------------------------------------
+# Distribution strategy
+# --------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class StrategyChoice:
+    """What :func:`strategy` chose, and why.
+
+    Attributes
+    ----------
+    name : str
+        ``"TPUStrategy"``, ``"MirroredStrategy"`` or ``"default"`` (one device).
+    device : str
+        ``"TPU"``, ``"GPU"`` or ``"CPU"``.
+    replicas : int
+        How many devices share each batch.
+    mixed_precision : bool
+        Whether the global Keras dtype policy was set to ``mixed_float16``.
+    reason : str
+        One sentence for the notebook.
+    """
+
+    name: str
+    device: str
+    replicas: int
+    mixed_precision: bool
+    reason: str
+
+
+_last_choice: StrategyChoice | None = None
+
+
+def last_strategy_choice() -> StrategyChoice | None:
+    """The choice made by the latest call of :func:`strategy` (None before the first call)."""
+    return _last_choice
+
+
+def _tpu_resolver() -> object | None:
+    """A connected TPU cluster resolver on Colab / Cloud TPUs, else None.
+
+    Only tried where a TPU can exist (Colab, ``TPU_NAME`` set, or a TPU VM's
+    ``/dev/accel0``): elsewhere the resolver would wait on the cloud metadata server.
+    """
+    import tensorflow as tf
+
+    if not (
+        in_colab()
+        or "TPU_NAME" in os.environ
+        or "COLAB_TPU_ADDR" in os.environ
+        or os.path.exists("/dev/accel0")
+    ):
+        return None
+    try:
+        resolver = tf.distribute.cluster_resolver.TPUClusterResolver()
+        tf.config.experimental_connect_to_cluster(resolver)
+        tf.tpu.experimental.initialize_tpu_system(resolver)
+    except (ValueError, RuntimeError, tf.errors.OpError):
+        return None
+    return resolver
+
+
+def _compute_capability(gpu: object) -> tuple[int, int]:
+    import tensorflow as tf
+
+    details = tf.config.experimental.get_device_details(gpu)
+    return tuple(details.get("compute_capability", (0, 0)))  # type: ignore[return-value]
+
+
+def strategy(mixed_precision: bool = True, verbose: bool = True) -> object:
+    """Pick the distribution strategy for the hardware the course runs on.
+
+    * a TPU (Colab or Cloud, found by ``TPUClusterResolver``) → ``TPUStrategy``;
+    * several GPUs — or several logical CPUs made by :func:`logical_cpus`, for
+      testing — → ``MirroredStrategy`` (each batch is split across them);
+    * otherwise the default strategy (one device; ``scope()`` does nothing).
+
+    With ``mixed_precision=True`` the Keras policy becomes ``mixed_float16`` only
+    when every GPU has compute capability ≥ 7.0 (Volta, Turing — Colab's T4 —
+    and newer: tensor cores); on older GPUs, CPUs and TPUs it stays ``float32``.
+    Build (and compile) the model inside ``strategy().scope()``.
+
+    Parameters
+    ----------
+    mixed_precision : bool
+        Allow mixed precision on capable GPUs.
+    verbose : bool
+        Print the choice in one line.
+
+    Returns
+    -------
+    tf.distribute.Strategy
+        The choice is also kept: :func:`last_strategy_choice`.
+
+    Examples
+    --------
+    >>> chosen = strategy(verbose=False)          # this CPU-only machine
+    >>> last_strategy_choice().name, last_strategy_choice().mixed_precision
+    ('default', False)
+    >>> with chosen.scope():
+    ...     pass
+    """
+    global _last_choice
+    import keras
+    import tensorflow as tf
+
+    use_mixed = False
+    resolver = _tpu_resolver()
+    if resolver is not None:
+        chosen = tf.distribute.TPUStrategy(resolver)
+        choice_name, device = "TPUStrategy", "TPU"
+        reason = "a TPU was found: TPUStrategy over its cores"
+    else:
+        gpus = tf.config.list_logical_devices("GPU")
+        cpus = tf.config.list_logical_devices("CPU")
+        device = "GPU" if gpus else "CPU"
+        replicas = gpus or cpus
+        if len(replicas) > 1:
+            chosen = tf.distribute.MirroredStrategy([d.name for d in replicas])
+            choice_name = "MirroredStrategy"
+            reason = f"{len(replicas)} {device}s: MirroredStrategy splits each batch across them"
+        else:
+            chosen = tf.distribute.get_strategy()
+            choice_name = "default"
+            reason = f"one {device}: the default strategy"
+        physical_gpus = tf.config.list_physical_devices("GPU")
+        if mixed_precision and physical_gpus:
+            capabilities = [_compute_capability(gpu) for gpu in physical_gpus]
+            use_mixed = all(c >= (7, 0) for c in capabilities)
+            reason += (
+                "; mixed_float16 on (compute capability ≥ 7.0)"
+                if use_mixed
+                else f"; mixed precision off (compute capability {min(capabilities)} < 7.0)"
+            )
+    if use_mixed:
+        keras.mixed_precision.set_global_policy("mixed_float16")
+    _last_choice = StrategyChoice(
+        name=choice_name,
+        device=device,
+        replicas=int(chosen.num_replicas_in_sync),
+        mixed_precision=use_mixed,
+        reason=reason,
+    )
+    if verbose:
+        print(f"strategy: {choice_name} ({reason})")
+    return chosen
+
+
+def logical_cpus(n: int = 2) -> list[str]:
+    """Split the CPU into ``n`` logical devices, to test multi-device code without GPUs.
+
+    Must run before TensorFlow initialises its devices (before any tensor is
+    made), so call it first thing in a fresh process; :func:`strategy` then
+    returns a ``MirroredStrategy`` over the ``n`` CPUs.
+
+    Parameters
+    ----------
+    n : int
+        Number of logical CPUs, at least 1.
+
+    Returns
+    -------
+    list of str
+        The logical device names, e.g. ``["/job:localhost/replica:0/task:0/device:CPU:0", …]``.
+
+    Raises
+    ------
+    ValueError
+        If ``n`` is not a positive integer.
+    RuntimeError
+        If TensorFlow has already initialised its devices in this process.
+    """
+    import tensorflow as tf
+
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"the number of logical CPUs must be a positive integer, got {n!r}")
+    cpu = tf.config.list_physical_devices("CPU")[0]
+    try:
+        tf.config.set_logical_device_configuration(
+            cpu, [tf.config.LogicalDeviceConfiguration() for _ in range(n)]
+        )
+    except RuntimeError as err:
+        raise RuntimeError(
+            "TensorFlow has already set up its devices in this process: call "
+            "logical_cpus() first thing in a fresh Python process (or restart the kernel)"
+        ) from err
+    return [d.name for d in tf.config.list_logical_devices("CPU")]

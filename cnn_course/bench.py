@@ -1,0 +1,177 @@
+"""Benchmark: the course recipe against the keras.io recipe, on the same model, in one process.
+
+Run ``python -m cnn_course.bench`` (``make bench``). Both recipes train a fresh
+copy of the same architecture (:func:`~cnn_course.models.mnist_convnet`, or
+``--model fcn_gap``) on the 60 000 MNIST training images and are scored on the
+10 000 test images they never saw:
+
+* **course** — :func:`cnn_course.train.course_recipe`;
+* **reference** — :func:`cnn_course.train.reference_recipe`, the keras.io "Simple
+  MNIST convnet" recipe the slides copied (Adam 1e-3, batch 128, 15 epochs,
+  10 % validation split).
+
+For each it prints the wall time, the process CPU time (less sensitive to other
+programs sharing the CPU), the epochs and the test accuracy; then, as its last
+two lines, a JSON object with every figure and ``ratio course/reference: X.XX``
+(wall time). ``--quick`` runs a few-second smoke test on small subsets.
+
+A tiny warm-up fit runs first, so that TensorFlow's one-off start-up costs are
+charged to neither recipe; the course recipe then runs first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+QUICK_TRAIN = 1000
+"""Training images per recipe with ``--quick``."""
+
+QUICK_TEST = 1000
+"""Test images with ``--quick``."""
+
+
+def _timed(run: Callable[[], Any]) -> tuple[Any, float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = run()
+    return result, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def _warm_up(builder: Callable[[], Any], x: Any, y: Any) -> None:
+    """One small fit: TensorFlow's start-up (thread pools, oneDNN kernels) happens here."""
+    from cnn_course.train import scale_images
+
+    model = builder()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
+    model.fit(scale_images(x[:256]), y[:256], batch_size=128, epochs=1, verbose=0)
+
+
+def run_benchmark(
+    model_name: str = "mnist_convnet", quick: bool = False, seed: int = 0, verbose: int = 2
+) -> dict[str, Any]:
+    """Train the model with both recipes and return every figure.
+
+    Parameters
+    ----------
+    model_name : {"mnist_convnet", "fcn_gap"}
+        The architecture both recipes train.
+    quick : bool
+        Smoke test: 1 000 training images, quick-mode course recipe, one reference
+        epoch, 1 000 test images.
+    seed : int
+        Seeds the weights (:func:`cnn_course.runtime.seed_everything`) and both fits.
+    verbose : int
+        ``verbose`` of ``keras.Model.fit`` (2: one line per epoch).
+
+    Returns
+    -------
+    dict
+        ``model``, ``quick``, ``train_images``, ``test_images``, ``course`` and
+        ``reference`` (each: ``wall_s``, ``cpu_s``, ``epochs``, ``test_accuracy``),
+        ``ratio`` (course/reference wall time), ``cpu_ratio``, ``versions``.
+    """
+    import keras
+    import tensorflow as tf
+
+    from cnn_course import models, runtime, train
+    from cnn_course.data import load_mnist
+
+    builders = {"mnist_convnet": models.mnist_convnet, "fcn_gap": models.fcn_gap}
+    if model_name not in builders:
+        raise ValueError(f"the model must be one of {sorted(builders)}, got {model_name!r}")
+    builder = builders[model_name]
+    (x_train, y_train), (x_test, y_test) = load_mnist()
+    if quick:
+        x_train, y_train = x_train[:QUICK_TRAIN], y_train[:QUICK_TRAIN]
+        x_test, y_test = x_test[:QUICK_TEST], y_test[:QUICK_TEST]
+    _warm_up(builder, x_train, y_train)
+
+    results: dict[str, Any] = {}
+    previous = os.environ.get(runtime.QUICK_ENV)
+    os.environ[runtime.QUICK_ENV] = "1" if quick else "0"
+    try:
+        for name in ("course", "reference"):
+            runtime.seed_everything(seed)
+            model = builder()
+            if name == "course":
+                history, wall, cpu = _timed(
+                    lambda model=model: train.course_recipe(
+                        model, x_train, y_train, seed=seed, verbose=verbose
+                    )
+                )
+            else:
+                history, wall, cpu = _timed(
+                    lambda model=model: train.reference_recipe(
+                        model,
+                        x_train,
+                        y_train,
+                        epochs=1 if quick else 15,
+                        seed=seed,
+                        verbose=verbose,
+                    )
+                )
+            accuracy = train.evaluate(model, x_test, y_test)
+            results[name] = {
+                "wall_s": round(wall, 2),
+                "cpu_s": round(cpu, 2),
+                "epochs": len(history.epoch),
+                "batch_size": (
+                    train.recipe_for(model).batch_size
+                    if name == "course"
+                    else train.REFERENCE["batch_size"]
+                ),
+                "test_accuracy": round(accuracy, 4),
+            }
+            print(
+                f"{name:<9}: wall {wall:7.1f} s  cpu {cpu:7.1f} s  epochs {len(history.epoch):2d}"
+                f"  test accuracy {accuracy:.4f}",
+                flush=True,
+            )
+            del model
+            keras.backend.clear_session()
+    finally:
+        if previous is None:
+            os.environ.pop(runtime.QUICK_ENV, None)
+        else:
+            os.environ[runtime.QUICK_ENV] = previous
+
+    course, reference = results["course"], results["reference"]
+    return {
+        "model": model_name,
+        "quick": quick,
+        "train_images": len(y_train),
+        "test_images": len(y_test),
+        "course": course,
+        "reference": reference,
+        "ratio": round(course["wall_s"] / reference["wall_s"], 4),
+        "cpu_ratio": round(course["cpu_s"] / reference["cpu_s"], 4),
+        "versions": {"tensorflow": tf.__version__, "keras": keras.__version__},
+        "device": runtime.device_name(),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command line: ``python -m cnn_course.bench [--model fcn_gap] [--quick] [--seed N]``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m cnn_course.bench",
+        description="Time the course recipe against the keras.io recipe on the same model.",
+    )
+    parser.add_argument("--model", choices=["mnist_convnet", "fcn_gap"], default="mnist_convnet")
+    parser.add_argument("--quick", action="store_true", help="a few-second smoke test")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--verbose", type=int, choices=[0, 1, 2], default=None)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    verbose = args.verbose if args.verbose is not None else (0 if args.quick else 2)
+    figures = run_benchmark(args.model, quick=args.quick, seed=args.seed, verbose=verbose)
+    print(json.dumps(figures))
+    print(f"ratio course/reference: {figures['ratio']:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

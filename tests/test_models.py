@@ -1,0 +1,234 @@
+"""Tests of cnn_course.models: slide parameter counts, FCN on any canvas, FC ↔ CONV, big nets."""
+
+from __future__ import annotations
+
+import gc
+
+import keras
+import numpy as np
+import pytest
+
+from cnn_course import models
+from cnn_course.shapes import (
+    Conv,
+    Dense,
+    Flatten,
+    GlobalAvgPool,
+    Pool,
+    conv_params,
+    dense_params,
+    layer_table,
+    layer_table_from_model,
+)
+
+
+def _shapes_and_params(rows):
+    """(activation shape, #params) per row: the layer names of spec and model differ."""
+    return [(row.activation_shape, row.params) for row in rows]
+
+
+def test_mnist_convnet_matches_the_slide_and_the_shapes_table():
+    model = models.mnist_convnet()
+    assert model.count_params() == 34_826
+    spec = layer_table(
+        (28, 28, 1),
+        [Conv(32, 3), Pool(), Conv(64, 3), Pool(), Flatten(), Dense(10)],
+    )
+    rows = [r for r in layer_table_from_model(model) if r.name != "dropout"]
+    assert _shapes_and_params(rows) == _shapes_and_params(spec)
+    assert model.get_layer("dropout").rate == 0.5
+    assert model.get_layer("predictions").activation is keras.activations.softmax
+
+
+def test_fcn_gap_matches_the_slide_and_the_shapes_table():
+    model = models.fcn_gap()
+    assert model.count_params() == 93_962
+    assert not any(isinstance(layer, keras.layers.Dense) for layer in model.layers)
+    spec = layer_table(
+        (28, 28, 1),
+        [Conv(32, 3), Pool(), Conv(64, 3), Pool(), Conv(128, 3), Conv(10, 1), GlobalAvgPool()],
+    )
+    assert _shapes_and_params(layer_table_from_model(model)) == _shapes_and_params(spec)
+    assert model.get_layer("class_map").kernel.shape == (1, 1, 128, 10)
+
+
+@pytest.mark.parametrize(("height", "width", "map_shape"), [(28, 28, (3, 3)), (84, 112, (17, 24))])
+def test_fcn_on_any_canvas(height, width, map_shape):
+    model = models.fcn_gap((None, None, 1))
+    canvas = np.random.default_rng(0).random((2, height, width, 1), dtype=np.float32)
+    probabilities = model.predict(canvas, verbose=0)
+    assert probabilities.shape == (2, 10)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-5)
+
+    class_map = models.fcn_class_map(model)(canvas).numpy()
+    assert class_map.shape == (2, *map_shape, 10)
+    # Global average pooling of the class map is the prediction.
+    np.testing.assert_allclose(class_map.mean(axis=(1, 2)), probabilities, atol=1e-6)
+
+
+def test_fcn_class_map_reuses_weights_of_a_fixed_size_model():
+    fixed = models.fcn_gap()
+    digit = np.random.default_rng(1).random((1, 28, 28, 1), dtype=np.float32)
+    any_size = models.fcn_class_map(fixed, input_shape=(None, None, 1))
+    np.testing.assert_allclose(
+        any_size(digit).numpy().mean(axis=(1, 2)), fixed(digit).numpy(), atol=1e-6
+    )
+    with pytest.raises(ValueError, match="no layer named 'class_map'"):
+        models.fcn_class_map(models.mnist_convnet())
+
+
+def test_lenet5_table_of_deck_000():
+    model = models.lenet5()
+    assert model.count_params() == 62_006
+    rows = layer_table_from_model(model)
+    # The English deck's table, row by row (flatten is implicit on the slide).
+    assert [
+        (r.activation_shape, r.activation_size, r.params) for r in rows if r.name != "flatten"
+    ] == [
+        ((32, 32, 3), 3072, 0),
+        ((28, 28, 6), 4704, 456),
+        ((14, 14, 6), 1176, 0),
+        ((10, 10, 16), 1600, 2416),
+        ((5, 5, 16), 400, 0),
+        ((120, 1), 120, 48120),
+        ((84, 1), 84, 10164),
+        ((10, 1), 10, 850),
+    ]
+    spec = layer_table(
+        (32, 32, 3),
+        [Conv(6, 5), Pool(), Conv(16, 5), Pool(), Flatten(), Dense(120), Dense(84), Dense(10)],
+    )
+    assert _shapes_and_params(rows) == _shapes_and_params(spec)
+    assert isinstance(model.get_layer("pool1"), keras.layers.MaxPooling2D)
+
+
+def test_lenet5_classic():
+    model = models.lenet5_classic()
+    assert model.count_params() == 61_706
+    assert model.count_params() == conv_params(5, 1, 6) + conv_params(5, 6, 16) + conv_params(
+        5, 16, 120
+    ) + dense_params(120, 84) + dense_params(84, 10)
+    assert isinstance(model.get_layer("S2"), keras.layers.AveragePooling2D)
+    assert model.get_layer("C5").output.shape[1:] == (1, 1, 120)
+    assert model.get_layer("C1").activation is keras.activations.tanh
+
+
+def _dense_on_volume(shape, units, activation, seed):
+    dense = keras.layers.Dense(units, activation=activation)
+    dense.build((None, int(np.prod(shape))))
+    rng = np.random.default_rng(seed)
+    scale = 1 / np.sqrt(np.prod(shape))  # outputs of order 1, like a Glorot-initialised layer
+    dense.set_weights(
+        [(rng.normal(size=w.shape) * scale).astype("float32") for w in dense.get_weights()]
+    )
+    return dense
+
+
+@pytest.mark.parametrize(
+    ("shape", "units", "activation"), [((3, 4, 2), 5, "relu"), ((5, 5, 16), 7, None)]
+)
+def test_dense_to_conv_gives_identical_outputs(shape, units, activation):
+    dense = _dense_on_volume(shape, units, activation, seed=2)
+    conv = models.dense_to_conv(dense, shape)
+    assert conv.kernel_size == shape[:2] and conv.filters == units
+    assert conv.count_params() == dense.count_params() == conv_params(shape[:2], shape[2], units)
+    x = np.random.default_rng(3).normal(size=(4, *shape)).astype("float32")
+    expected = dense(x.reshape(4, -1)).numpy()
+    out = conv(x).numpy()
+    assert out.shape == (4, 1, 1, units)
+    np.testing.assert_allclose(out[:, 0, 0, :], expected, atol=1e-5)
+
+    # ... and back: the conv as a dense layer on the flattened volume.
+    back = models.conv_to_dense(conv)
+    np.testing.assert_allclose(back(x.reshape(4, -1)).numpy(), expected, atol=1e-5)
+
+
+def test_converted_conv_slides_over_a_larger_input():
+    shape = (3, 3, 2)
+    dense = _dense_on_volume(shape, 4, None, seed=4)
+    conv = models.dense_to_conv(dense, shape)
+    big = np.random.default_rng(5).normal(size=(1, 5, 6, 2)).astype("float32")
+    out = conv(big).numpy()
+    assert out.shape == (1, 3, 4, 4)
+    # Each output position is the dense layer applied to the 3×3×2 window there.
+    for i in range(3):
+        for j in range(4):
+            window = big[:, i : i + 3, j : j + 3, :].reshape(1, -1)
+            np.testing.assert_allclose(out[:, i, j, :], dense(window).numpy(), atol=1e-5)
+
+
+def test_dense_conv_bad_inputs():
+    dense = _dense_on_volume((2, 2, 3), 4, None, seed=6)
+    with pytest.raises(ValueError, match=r"takes 12 inputs, but a flattened 3×3×3 volume has 27"):
+        models.dense_to_conv(dense, (3, 3, 3))
+    with pytest.raises(ValueError, match="three positive integers"):
+        models.dense_to_conv(dense, (12,))
+    with pytest.raises(ValueError, match="no weights yet"):
+        models.dense_to_conv(keras.layers.Dense(3), (1, 1, 3))
+    with pytest.raises(ValueError, match="no weights yet"):
+        models.conv_to_dense(keras.layers.Conv2D(3, 2))
+    with pytest.raises(ValueError, match="expected a keras.layers.Conv2D"):
+        models.conv_to_dense(dense)
+
+
+def _free():
+    """Drop big models at once (VGG-16 holds 550 MB of weights)."""
+    keras.backend.clear_session()
+    gc.collect()
+
+
+def test_vgg16_own_build_matches_keras_applications():
+    ours = models.vgg16()
+    ours_layers = [(layer.name, layer.count_params()) for layer in ours.layers]
+    assert ours.count_params() == 138_357_544
+    assert ours.get_layer("fc1").count_params() == dense_params(7 * 7 * 512, 4096)
+    del ours
+    _free()
+    reference = keras.applications.VGG16(weights=None, include_top=True)
+    assert reference.count_params() == 138_357_544
+    assert ours_layers == [(layer.name, layer.count_params()) for layer in reference.layers[1:]]
+    del reference
+    _free()
+
+
+def test_resnet50_and_alexnet_counts():
+    resnet = models.resnet50()
+    assert resnet.count_params() == 25_636_712
+    kinds = (keras.layers.Conv2D, keras.layers.Dense)
+    assert sum(isinstance(layer, kinds) for layer in resnet.layers) == 54
+    del resnet
+    _free()
+    assert models.alexnet().count_params() == 62_378_344
+    _free()
+    two_towers = models.alexnet(two_towers=True)
+    assert two_towers.count_params() == 60_965_224
+    assert two_towers.get_layer("conv2").count_params() == conv_params(5, 48, 256)
+    assert two_towers.get_layer("pool5").output.shape[1:] == (6, 6, 256)
+
+
+def test_residual_block_and_inception_module_shapes():
+    x = keras.Input((16, 16, 8))
+    down = keras.Model(x, models.residual_block(x, 16, stride=2, name="down"))
+    assert down.output_shape == (None, 8, 8, 16)
+    assert "down_proj" in [layer.name for layer in down.layers]
+    same = keras.Model(x, models.residual_block(x, 8, name="same"))
+    assert "same_proj" not in [layer.name for layer in same.layers]
+    inception = keras.Model(x, models.inception_module(x, 4, 2, 6, 1, 3, 5, name="inc"))
+    assert inception.output_shape == (None, 16, 16, 4 + 6 + 3 + 5)
+    assert models.topological_depth(inception) == 4  # input, reduce, 3×3 conv, concat
+
+
+def test_applications_table_reproduces_the_deck_for_two_models():
+    # All ten take ~25 s of CPU: two are enough to check both readings of "depth".
+    rows = {r["model"]: r for r in models.applications_table(["InceptionV3", "DenseNet121"])}
+    for name, row in rows.items():
+        assert row["params"] == row["deck_params"] == models.DECK_APPLICATIONS[name][0]
+    # The deck's depth is the topological depth (longest chain of layers) ...
+    assert rows["InceptionV3"]["topological_depth"] == rows["InceptionV3"]["deck_depth"] == 159
+    # ... except for DenseNets, where it is the number in the name (conv + dense layers).
+    assert rows["DenseNet121"]["weight_layers"] == rows["DenseNet121"]["deck_depth"] == 121
+    assert rows["DenseNet121"]["topological_depth"] > 121
+    # Today's keras.io "depth" counts layers with parameters, batch norm included.
+    assert rows["DenseNet121"]["layers_with_weights"] == 121 + 121  # 120 conv + dense, 121 BN
+    with pytest.raises(ValueError, match="not in deck 004's table"):
+        models.applications_table(["AlexNet"])

@@ -1,0 +1,216 @@
+"""Tests of cnn_course.train on real MNIST, in quick mode (conftest sets CNN_COURSE_QUICK=1)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import keras
+import numpy as np
+import pytest
+
+from cnn_course import models, train
+from cnn_course.data import load_mnist
+from cnn_course.runtime import quick_mode, seed_everything
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def mnist():
+    return load_mnist()
+
+
+def test_quick_mode_is_on_under_pytest():
+    assert quick_mode()
+    assert train.recipe_for("fcn_gap") == train.QUICK_RECIPE
+
+
+def test_quick_recipe_learns_mnist(mnist):
+    (x_train, y_train), (x_test, y_test) = mnist
+    seed_everything(0)
+    model = models.mnist_convnet()
+    history = train.course_recipe(model, x_train, y_train, verbose=0)
+    recipe = train.QUICK_RECIPE
+    assert history.epoch == list(range(recipe.epochs))
+    assert history.params["steps"] == -(-recipe.train_size // recipe.batch_size)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    # Chance is 0.1; 4 000 training images for 3 epochs give ~0.95.
+    accuracy = train.evaluate(model, x_test[:2000], y_test[:2000])
+    assert accuracy >= 0.9
+    # evaluate() agrees with Keras' own metric on the same preprocessing.
+    _, keras_accuracy = model.evaluate(
+        train.scale_images(x_test[:2000]), y_test[:2000], verbose=0, batch_size=500
+    )
+    assert accuracy == pytest.approx(keras_accuracy, abs=1e-6)
+
+
+def test_validation_data_is_reported(mnist):
+    (x_train, y_train), _ = mnist
+    seed_everything(0)
+    history = train.course_recipe(
+        models.fcn_gap(),
+        x_train[:256],
+        y_train[:256],
+        epochs=1,
+        validation_data=(x_train[-300:], y_train[-300:]),
+        verbose=0,
+    )
+    assert set(history.history) >= {"loss", "accuracy", "val_loss", "val_accuracy"}
+
+
+def _train_twice(x, y):
+    weights = []
+    for _ in range(2):
+        seed_everything(0)
+        model = models.mnist_convnet()
+        train.course_recipe(model, x, y, epochs=1, verbose=0, seed=3)
+        weights.append(model.get_weights())
+    return weights
+
+
+def test_seeded_runs_give_identical_weights(mnist):
+    (x_train, y_train), _ = mnist
+    first, second = _train_twice(x_train[:1000], y_train[:1000])
+    for a, b in zip(first, second, strict=True):
+        np.testing.assert_array_equal(a, b)
+    seed_everything(0)
+    untrained = models.mnist_convnet().get_weights()
+    assert not np.array_equal(untrained[0], first[0])  # it did train
+
+
+def test_learning_rate_schedule_warms_up_then_decays():
+    recipe = train.Recipe(epochs=2, batch_size=10, peak_learning_rate=0.01, warmup_fraction=0.25)
+    schedule = train.learning_rate_schedule(recipe, total_steps=40)
+    rates = np.array([float(schedule(step)) for step in range(41)])
+    assert rates[0] == pytest.approx(0.01 / 25)
+    assert rates.argmax() == 10 and rates.max() == pytest.approx(0.01)
+    assert np.all(np.diff(rates[:11]) > 0) and np.all(np.diff(rates[10:]) < 0)
+    assert rates[-1] == pytest.approx(0.0, abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "message"),
+    [
+        (np.zeros((4, 28, 28), np.float32), [0, 1, 2, 3], "must be uint8 pixels"),
+        (np.zeros((4, 32, 32), np.uint8), [0, 1, 2, 3], r"shape \(number of images, 28, 28\)"),
+        (np.zeros((4, 28, 28), np.uint8), [0, 1, 2], "4 training images but 3 labels"),
+        (np.zeros((4, 28, 28), np.uint8), [0, 1, 2, 10], "digits from 0 to 9"),
+        (np.zeros((4, 28, 28), np.uint8), [0, -1, 2, 3], "digits from 0 to 9"),
+        (np.zeros((4, 28, 28), np.uint8), [0.0, 1.0, 2.0, 3.0], "must be integers"),
+        (np.zeros((4, 28, 28), np.uint8), np.eye(10, dtype=int)[:4], "not one-hot"),
+        (np.zeros((0, 28, 28), np.uint8), np.zeros(0, int), "no training images"),
+    ],
+)
+def test_bad_training_data_raises(x, y, message):
+    with pytest.raises(ValueError, match=message):
+        train.course_recipe(models.mnist_convnet(), x, y, verbose=0)
+
+
+def test_bad_model_and_options_raise():
+    x, y = np.zeros((4, 28, 28), np.uint8), np.arange(4)
+    with pytest.raises(ValueError, match=r"takes inputs of shape \(32, 32, 3\)"):
+        train.course_recipe(models.lenet5(), x, y, verbose=0)
+    with pytest.raises(ValueError, match="expected a Keras model"):
+        train.course_recipe("mnist_convnet", x, y, verbose=0)
+    with pytest.raises(ValueError, match="number of epochs must be a positive integer, got 0"):
+        train.course_recipe(models.mnist_convnet(), x, y, epochs=0, verbose=0)
+    with pytest.raises(ValueError, match="validation labels must be digits"):
+        train.course_recipe(models.mnist_convnet(), x, y, validation_data=(x, y + 7), verbose=0)
+    with pytest.raises(ValueError, match="test images must be uint8"):
+        train.evaluate(models.mnist_convnet(), x / 255, y)
+
+
+KILLED_RUN = textwrap.dedent(
+    """
+    import os, signal, sys
+    import keras
+    from cnn_course import models, train
+    from cnn_course.data import load_mnist
+    from cnn_course.runtime import seed_everything
+
+    class KillAtEpoch(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            if epoch == 2:  # epochs 0 and 1 are done and backed up
+                os.kill(os.getpid(), signal.SIGKILL)
+
+    (x, y), _ = load_mnist()
+    seed_everything(0)
+    model = models.mnist_convnet()
+    train.course_recipe(model, x[:640], y[:640], epochs=4, verbose=0,
+                        checkpoint_dir=sys.argv[1], callbacks=[KillAtEpoch()])
+    print("not killed")
+    """
+)
+
+
+class _RecordResume(keras.callbacks.Callback):
+    """Records the epochs run and the optimizer's step count when training (re)starts."""
+
+    def __init__(self):
+        super().__init__()
+        self.epochs: list[int] = []
+        self.start_iterations: int | None = None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if self.start_iterations is None:
+            self.start_iterations = int(self.model.optimizer.iterations.numpy())
+        self.epochs.append(epoch)
+
+
+def test_killed_training_resumes_from_the_last_epoch(mnist, tmp_path):
+    checkpoint_dir = tmp_path / "backup"
+    env = {**os.environ, "CNN_COURSE_QUICK": "1", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_RUN, str(checkpoint_dir)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert killed.returncode == -9, killed.stderr[-2000:]
+    assert "not killed" not in killed.stdout
+    metadata = json.loads((checkpoint_dir / "training_metadata.json").read_text())
+    assert metadata["epoch"] == 2
+
+    (x_train, y_train), _ = mnist
+    seed_everything(0)
+    model = models.mnist_convnet()
+    probe = _RecordResume()
+    history = train.course_recipe(
+        model,
+        x_train[:640],
+        y_train[:640],
+        epochs=4,
+        verbose=0,
+        checkpoint_dir=checkpoint_dir,
+        callbacks=[probe],
+    )
+    steps = history.params["steps"]
+    assert history.epoch == [2, 3] == probe.epochs  # continued, did not restart at 0
+    assert probe.start_iterations == 2 * steps  # the optimizer state was restored too
+    assert int(model.optimizer.iterations.numpy()) == 4 * steps
+    assert not (checkpoint_dir / "training_metadata.json").exists()  # cleaned up at the end
+
+
+def test_bench_quick_prints_json_then_ratio_last(capsys):
+    from cnn_course import bench
+
+    assert bench.main(["--quick"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    figures = json.loads(lines[-2])
+    assert lines[-1] == f"ratio course/reference: {figures['ratio']:.2f}"
+    assert figures["model"] == "mnist_convnet" and figures["quick"] is True
+    assert figures["reference"]["epochs"] == 1
+    assert figures["course"]["epochs"] == train.QUICK_RECIPE.epochs
+    for recipe in ("course", "reference"):
+        assert figures[recipe]["wall_s"] > 0 and 0 <= figures[recipe]["test_accuracy"] <= 1
+    assert figures["ratio"] == pytest.approx(
+        figures["course"]["wall_s"] / figures["reference"]["wall_s"], rel=1e-3
+    )
+    assert quick_mode()  # the benchmark restored the environment
