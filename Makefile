@@ -8,6 +8,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.cnn-course-installed
 PYTEST_ARGS ?=
+# JupyterLab refuses to run as root (containers, CI) unless told so.
+LAB_ARGS ?= $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 .PHONY: setup lab test lint format bench site notebooks clean
 
@@ -20,7 +22,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 lab: setup
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab $(LAB_ARGS) notebooks/
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
