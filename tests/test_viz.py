@@ -1,8 +1,8 @@
 """Tests of cnn_course.viz: what is drawn (numbers, windows, titles, axes), not pixels.
 
-The slide matrices are copied here from the decks (6×6 image and vertical-edge filter of
-deck 000, pooling results of deck 002, the 7×7 stride example of deck 000 with its
-corrected values); every computed number is checked against SciPy or a plain loop.
+The slide matrices (6×6 image and vertical-edge filter of deck 000, pooling results of
+deck 002, the 7×7 stride example of deck 000) come from cnn_course.slides; every
+computed number is checked against SciPy or a plain loop.
 """
 
 from __future__ import annotations
@@ -19,34 +19,17 @@ import pytest
 from matplotlib.colors import to_rgba
 from scipy.signal import correlate2d
 
-from cnn_course import viz
+from cnn_course import slides, viz
 
-IMAGE = np.array(
-    [
-        [3, 0, 1, 2, 7, 4],
-        [1, 5, 8, 9, 3, 1],
-        [2, 7, 2, 5, 1, 3],
-        [0, 1, 3, 1, 7, 8],
-        [4, 2, 1, 6, 2, 8],
-        [2, 4, 5, 2, 3, 9],
-    ]
-)
-VERTICAL = np.array([[1, 0, -1], [1, 0, -1], [1, 0, -1]])
-SLIDE_OUTPUT = np.array([[-5, -4, 0, 8], [-10, -2, 2, 3], [0, -2, -4, -7], [-3, -2, -3, -16]])
-MAX_POOL_SLIDE = [[5, 9, 7], [7, 5, 8], [4, 6, 9]]
-AVG_POOL_SLIDE = [[2.25, 5, 3.75], [2.5, 2.75, 4.75], [3, 3.5, 5.5]]
-X7 = np.array(
-    [
-        [2, 3, 7, 4, 6, 2, 9],
-        [6, 6, 9, 8, 7, 4, 3],
-        [3, 4, 8, 3, 8, 9, 7],
-        [7, 8, 3, 6, 6, 3, 4],
-        [4, 2, 1, 8, 3, 4, 6],
-        [3, 2, 4, 1, 9, 8, 3],
-        [0, 1, 3, 9, 2, 1, 4],
-    ]
-)
-K7 = np.array([[3, 4, 4], [1, 0, 2], [-1, 0, 3]])
+# The slide matrices come from cnn_course.slides (tests/test_slides.py checks them
+# against the decks); every number computed from them is checked here against SciPy.
+IMAGE = np.array(slides.IMAGE_6X6)
+VERTICAL = np.array(slides.VERTICAL_EDGE_FILTER)
+SLIDE_OUTPUT = np.array(slides.IMAGE_6X6_EDGES)
+MAX_POOL_SLIDE = slides.POOL_MAX_3X3.tolist()
+AVG_POOL_SLIDE = slides.POOL_AVG_3X3.tolist()
+X7 = np.array(slides.STRIDE_IMAGE_7X7)
+K7 = np.array(slides.STRIDE_FILTER)
 
 
 @pytest.fixture(autouse=True)

@@ -13,20 +13,11 @@ import pytest
 from matplotlib.figure import Figure
 from scipy.signal import correlate2d
 
-from cnn_course import shapes, viz, widgets
+from cnn_course import kernels, shapes, slides, viz, widgets
 
-IMAGE = np.array(
-    [
-        [3, 0, 1, 2, 7, 4],
-        [1, 5, 8, 9, 3, 1],
-        [2, 7, 2, 5, 1, 3],
-        [0, 1, 3, 1, 7, 8],
-        [4, 2, 1, 6, 2, 8],
-        [2, 4, 5, 2, 3, 9],
-    ]
-)
-VERTICAL = np.array([[1, 0, -1], [1, 0, -1], [1, 0, -1]])
-SOBEL = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]])
+IMAGE = np.array(slides.IMAGE_6X6)  # deck 000's 6×6 example
+VERTICAL = np.array(slides.VERTICAL_EDGE_FILTER)
+SOBEL = kernels.sobel_vertical()
 
 
 @pytest.fixture(autouse=True)
