@@ -44,6 +44,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from cnn_course.runtime import progress_bar
+
 __all__ = [
     "class_maximisation",
     "deep_dream",
@@ -601,8 +603,12 @@ def _ascend(
     blur_every: int,
     input_range: InputRange,
     rng: np.random.Generator,
+    bar: Any = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Run ``steps`` ascent steps from ``x``; return the image and the objective per step."""
+    """Run ``steps`` ascent steps from ``x``; return the image and the objective per step.
+
+    ``bar`` (a :func:`~cnn_course.runtime.progress_bar`) advances by one per step.
+    """
     low, high = input_range
     gamma = tf.constant(step_size * (high - low), tf.float32)
     decay_t = tf.constant(decay, tf.float32)
@@ -614,6 +620,8 @@ def _ascend(
         shift = rng.integers(-jitter, jitter + 1, size=2) if jitter else np.zeros(2, int)
         x_t, loss = step(x_t, tf.constant(shift, tf.int32), which_t, gamma, decay_t, bounds)
         history[t] = float(loss)
+        if bar is not None:
+            bar.update(1)
         if blur_sigma > 0 and (t + 1) % blur_every == 0 and t + 1 < steps:
             x_t = _blur(x_t, blur_sigma)
     return x_t.numpy()[0], history
@@ -674,6 +682,7 @@ def maximum_response(
     blur_sigma: float = 0.5,
     blur_every: int = 4,
     input_range: tuple[float, float] = (0.0, 255.0),
+    progress: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Find an input that makes one filter respond strongly, by gradient ascent (deck 004).
 
@@ -735,6 +744,8 @@ def maximum_response(
     blur_every : int
     input_range : (float, float)
         The pixel values the model expects: ``(0, 255)`` for the course's MobileNetV2.
+    progress : bool
+        Show a progress bar of the steps (it disappears when done).
 
     Returns
     -------
@@ -779,7 +790,9 @@ def maximum_response(
     step = _cached(model, ("filter", layer_name, size, objective), build)
     rng = np.random.default_rng(seed)
     x0 = _start_image(size, channels, opts["input_range"], rng)
-    x, history = _ascend(step, x0, index, rng=rng, **opts)
+    desc = f"{layer_name}, filter {index}"
+    with progress_bar(opts["steps"], desc, enabled=progress, leave=False) as bar:
+        x, history = _ascend(step, x0, index, rng=rng, bar=bar, **opts)
     if len(history) > 1 and np.ptp(history) == 0:
         warnings.warn(
             f"filter {index} of layer {layer_name!r} gave {history[0]:g} at every step: its "
@@ -810,7 +823,8 @@ def maximum_responses(
     filter_indices : sequence of int
         The same filters for every layer (each must exist in every layer).
     **kwargs
-        Passed on to :func:`maximum_response` (``size``, ``steps``, ``seed``, ...).
+        Passed on to :func:`maximum_response` (``size``, ``steps``, ``seed``,
+        ``progress``, ...). One progress bar counts the layer × filter images.
 
     Returns
     -------
@@ -836,10 +850,16 @@ def maximum_responses(
         raise ValueError("give at least one layer name and one filter index")
     images: dict[str, np.ndarray] = {}
     histories: dict[str, np.ndarray] = {}
-    for name in names:
-        results = [maximum_response(model, name, d, **kwargs) for d in indices]
-        images[name] = np.stack([image for image, _ in results])
-        histories[name] = np.stack([history for _, history in results])
+    progress = kwargs.pop("progress", True)
+    total = len(names) * len(indices)
+    with progress_bar(total, "maximum responses", enabled=progress) as bar:
+        for name in names:
+            results = []
+            for d in indices:
+                results.append(maximum_response(model, name, d, progress=False, **kwargs))
+                bar.update(1)
+            images[name] = np.stack([image for image, _ in results])
+            histories[name] = np.stack([history for _, history in results])
     return images, histories
 
 
@@ -856,6 +876,7 @@ def class_maximisation(
     blur_sigma: float = 0.5,
     blur_every: int = 4,
     input_range: tuple[float, float] = (0.0, 255.0),
+    progress: bool = True,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Build an image the classifier scores as ``class_index`` (deck 004's "magpie").
 
@@ -878,6 +899,8 @@ def class_maximisation(
     steps, step_size, seed, jitter, decay, blur_sigma, blur_every, input_range
         As in :func:`maximum_response`; the L2 ``decay`` is on by default (it keeps
         the image from saturating, Simonyan et al. 2013).
+    progress : bool
+        Show a progress bar of the steps.
 
     Returns
     -------
@@ -919,7 +942,8 @@ def class_maximisation(
     step = _cached(model, ("class", size), build)
     rng = np.random.default_rng(seed)
     x0 = _start_image(size, channels, opts["input_range"], rng)
-    x, history = _ascend(step, x0, index, rng=rng, **opts)
+    with progress_bar(opts["steps"], f"class {index}", enabled=progress) as bar:
+        x, history = _ascend(step, x0, index, rng=rng, bar=bar, **opts)
     return _to_uint8(x, opts["input_range"]), history
 
 
@@ -974,6 +998,7 @@ def deep_dream_frames(
     seed: int = 0,
     *,
     input_range: tuple[float, float] = (0.0, 255.0),
+    progress: bool = True,
 ) -> np.ndarray:
     """Deep Dream as deck 004 tells it, frame after frame: dream, zoom in, repeat.
 
@@ -991,6 +1016,8 @@ def deep_dream_frames(
         Number of frames.
     zoom : float
         Zoom factor between frames (≥ 1; 1 keeps dreaming on the same view).
+    progress : bool
+        Show a progress bar of the ascent steps (frames × octaves × steps).
 
     Returns
     -------
@@ -1037,11 +1064,13 @@ def deep_dream_frames(
     rng = np.random.default_rng(seed)
     out = np.empty((frames, height, width, arr.shape[2]), dtype=np.uint8)
     current = arr
-    for f in range(frames):
-        if f:
-            current = _zoom(current, zoom)
-        current = _dream_octaves(current, step, shapes, rng, opts)
-        out[f] = _to_uint8(current, opts["input_range"])
+    total = frames * len(shapes) * opts["steps"]
+    with progress_bar(total, "Deep Dream", enabled=progress) as bar:
+        for f in range(frames):
+            if f:
+                current = _zoom(current, zoom)
+            current = _dream_octaves(current, step, shapes, rng, opts, bar)
+            out[f] = _to_uint8(current, opts["input_range"])
     return out
 
 
@@ -1051,13 +1080,16 @@ def _dream_octaves(
     shapes: list[tuple[int, int]],
     rng: np.random.Generator,
     opts: dict[str, Any],
+    bar: Any = None,
 ) -> np.ndarray:
     """Ascend at each octave, smallest first, re-injecting the detail lost by shrinking."""
     shrunk = _resize(original, shapes[0])
     x = shrunk
     for shape in shapes:
         x = _resize(x, shape)
-        x, _ = _ascend(step, x, 0, rng=rng, decay=0.0, blur_sigma=0.0, blur_every=1, **opts)
+        x, _ = _ascend(
+            step, x, 0, rng=rng, decay=0.0, blur_sigma=0.0, blur_every=1, bar=bar, **opts
+        )
         # The image was dreamt from a blurry small copy: add back the detail of the
         # original at this size that the shrinking destroyed.
         x = x + (_resize(original, shape) - _resize(shrunk, shape))
@@ -1080,6 +1112,7 @@ def deep_dream(
     seed: int = 0,
     *,
     input_range: tuple[float, float] = (0.0, 255.0),
+    progress: bool = True,
 ) -> np.ndarray:
     """Deep Dream (deck 004): enhance what some layers see in a photo, at several scales.
 
@@ -1113,6 +1146,8 @@ def deep_dream(
         1 (default): no zoom, one dream.
     seed : int
     input_range : (float, float)
+    progress : bool
+        Show a progress bar of the ascent steps.
 
     Returns
     -------
@@ -1143,6 +1178,7 @@ def deep_dream(
         jitter=jitter,
         seed=seed,
         input_range=input_range,
+        progress=progress,
     )
     return out[-1]
 

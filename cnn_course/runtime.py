@@ -11,6 +11,7 @@ import dataclasses
 import os
 import platform
 import sys
+from typing import Any
 
 import numpy as np
 
@@ -55,6 +56,52 @@ def in_colab() -> bool:
     False
     """
     return "google.colab" in sys.modules
+
+
+def progress_bar(total: int, desc: str, *, enabled: bool = True, leave: bool = True) -> Any:
+    """A progress bar for long work that Keras does not report (tqdm, text on stderr).
+
+    Call ``bar.update(n)`` as the work advances and ``bar.close()`` at the end (or
+    use it as a context manager). It is plain text on stderr rather than
+    ``tqdm.auto``'s widget on purpose: the text bar looks the same in JupyterLab,
+    Colab and a terminal, needs no widget front end, and nbval does not compare
+    stderr, so a notebook's checked outputs stay the same from run to run.
+
+    Parameters
+    ----------
+    total : int
+        Number of steps.
+    desc : str
+        What is being done, shown before the bar.
+    enabled : bool
+        False gives a bar that prints nothing (for work nested in a larger bar).
+    leave : bool
+        Keep the finished bar on screen.
+
+    Examples
+    --------
+    >>> with progress_bar(3, "demo") as bar:  # the bar itself goes to stderr
+    ...     for _ in range(3):
+    ...         _ = bar.update(1)
+    >>> bar.n, bar.total
+    (3, 3)
+    """
+    from tqdm import tqdm
+
+    if not isinstance(total, int) or total < 0:
+        raise ValueError(f"a progress bar needs a whole number of steps >= 0, got {total!r}")
+    # file=sys.stderr and disable=False: tqdm's default (disable=None) switches itself off
+    # when stderr is not a terminal, which is always the case in a Jupyter kernel.
+    return tqdm(
+        total=total,
+        desc=desc,
+        file=sys.stderr,
+        disable=not enabled,
+        leave=leave,
+        mininterval=0.5,
+        dynamic_ncols=False,
+        ncols=80,
+    )
 
 
 def seed_everything(seed: int = 0) -> None:

@@ -286,6 +286,22 @@ def test_maximum_responses_grid_and_figure(tiny):
     plt.close(fig)
 
 
+def test_long_ascents_show_one_progress_bar_on_stderr_unless_asked_not_to(tiny, capsys):
+    explain.maximum_responses(tiny, ["conv1", "conv3"], [0, 5], size=(16, 16), steps=3)
+    err = capsys.readouterr().err
+    assert "maximum responses" in err and "4/4" in err  # one bar over 2 layers × 2 filters
+    assert "filter 5" not in err  # the per-image bars are switched off inside the grid
+    explain.class_maximisation(tiny, 1, steps=5, input_range=(0, 1))
+    assert "class 1" in capsys.readouterr().err
+    photo = (255 * _noise((SIZE, SIZE, 3), seed=3)).astype(np.uint8)
+    explain.deep_dream_frames(tiny, photo, "relu2", frames=2, octaves=2, steps_per_octave=3)
+    err = capsys.readouterr().err
+    assert "Deep Dream" in err and "12/12" in err  # 2 frames × 2 octaves × 3 steps
+    explain.deep_dream(tiny, photo, "relu2", octaves=2, steps_per_octave=3, progress=False)
+    explain.maximum_responses(tiny, "conv1", [0], size=(16, 16), steps=2, progress=False)
+    assert capsys.readouterr().err == ""
+
+
 # --------------------------------------------------------------------------------------
 # Class maximisation
 # --------------------------------------------------------------------------------------

@@ -89,3 +89,20 @@ def test_mirrored_strategy_over_two_logical_cpus_trains_the_convnet():
     assert result["mirrored"] is True  # one copy of each weight per CPU
     assert result["steps"] == 512 // 64
     assert len(result["loss"]) == 1 and 0 < result["loss"][0] < 2.4  # below chance (ln 10)
+
+
+def test_progress_bar_writes_to_stderr_even_when_it_is_not_a_terminal(capsys):
+    with runtime.progress_bar(4, "preparing") as bar:
+        for _ in range(4):
+            bar.update(1)
+    err = capsys.readouterr().err
+    assert "preparing" in err and "4/4" in err  # a kernel's stderr is no terminal either
+    with runtime.progress_bar(4, "silent", enabled=False) as bar:
+        bar.update(4)
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("total", [-1, 2.5, "3"])
+def test_progress_bar_refuses_a_bad_total(total):
+    with pytest.raises(ValueError, match="whole number of steps"):
+        runtime.progress_bar(total, "x")
