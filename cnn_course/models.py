@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from cnn_course.runtime import progress_bar
+
 if TYPE_CHECKING:
     import keras
 
@@ -775,7 +777,9 @@ def layers_with_weights(model: keras.Model, kinds: tuple[type, ...] | None = Non
     )
 
 
-def applications_table(names: Sequence[str] | None = None) -> list[dict[str, Any]]:
+def applications_table(
+    names: Sequence[str] | None = None, progress: bool = True
+) -> list[dict[str, Any]]:
     """Rebuild deck 004's keras.applications table (weights=None) and measure each model.
 
     For each model: the parameter count, and three "depth" measures, next to the
@@ -803,6 +807,8 @@ def applications_table(names: Sequence[str] | None = None) -> list[dict[str, Any
     ----------
     names : sequence of str, optional
         Model names from :data:`DECK_APPLICATIONS` (default: all of them).
+    progress : bool
+        Show a progress bar, one step per model built.
 
     Returns
     -------
@@ -829,7 +835,9 @@ def applications_table(names: Sequence[str] | None = None) -> list[dict[str, Any
         keras.layers.Dense,
     )
     rows = []
+    bar = progress_bar(len(names), "building keras.applications models", enabled=progress)
     for name in names:
+        bar.set_postfix_str(name)
         model = getattr(keras.applications, name)(weights=None, include_top=True)
         deck_params, deck_depth = DECK_APPLICATIONS[name]
         rows.append(
@@ -846,6 +854,8 @@ def applications_table(names: Sequence[str] | None = None) -> list[dict[str, Any
         )
         del model
         keras.backend.clear_session()
+        bar.update(1)
+    bar.close()
     return rows
 
 

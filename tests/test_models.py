@@ -218,9 +218,10 @@ def test_residual_block_and_inception_module_shapes():
     assert models.topological_depth(inception) == 4  # input, reduce, 3×3 conv, concat
 
 
-def test_applications_table_reproduces_the_deck_for_two_models():
+def test_applications_table_reproduces_the_deck_for_two_models(capsys):
     # All ten take ~25 s of CPU: two are enough to check both readings of "depth".
     rows = {r["model"]: r for r in models.applications_table(["InceptionV3", "DenseNet121"])}
+    assert "2/2" in capsys.readouterr().err  # a progress bar, one step per model
     for name, row in rows.items():
         assert row["params"] == row["deck_params"] == models.DECK_APPLICATIONS[name][0]
     # The deck's depth is the topological depth (longest chain of layers) ...
