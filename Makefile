@@ -38,8 +38,9 @@ format: setup
 bench: setup
 	$(PY) -m cnn_course.bench
 
-notebooks: setup
-	$(PY) scripts/run_notebooks.py
+notebooks: setup  # full-mode outputs + measured run times (quick mode timed, not saved)
+	$(PY) scripts/run_notebooks.py --record
+	$(PY) scripts/run_notebooks.py --quick --no-save --record
 	$(PY) scripts/sync_notebooks.py --write
 	$(PY) scripts/course_site.py thumbnails
 	$(PY) scripts/course_site.py readme

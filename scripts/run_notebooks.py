@@ -7,16 +7,28 @@ streams are dropped (TensorFlow's C++ start-up lines differ from run to run and
 from what pytest's kernel captures) so the committed notebooks read cleanly and
 nbval compares what matters.
 
+With ``--record`` the wall time of each run (fresh kernel start to last cell, as a
+student sees it) goes into ``notebooks/run_times.json``, from which
+``scripts/sync_notebooks.py --write`` writes the **Run time** line at the top of
+each notebook. ``--no-save`` leaves the notebook file untouched (to time quick
+mode without replacing the committed full-mode outputs). Time on an otherwise idle
+machine: other work on a 2-core CPU doubles the figures.
+
 Usage::
 
     python scripts/run_notebooks.py                    # every notebook, full mode
     python scripts/run_notebooks.py 02 05 --quick      # notebooks whose name starts with 02 or 05
+    python scripts/run_notebooks.py --record           # full mode, record the times
+    python scripts/run_notebooks.py --quick --no-save --record
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
+import json
 import os
+import platform
 import sys
 import time
 from pathlib import Path
@@ -26,6 +38,7 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
+RUN_TIMES = NOTEBOOKS / "run_times.json"
 
 
 def select(prefixes: list[str]) -> list[Path]:
@@ -47,8 +60,8 @@ def strip_stderr(nb: nbformat.NotebookNode) -> None:
             ]
 
 
-def execute(path: Path, quick: bool, timeout: int) -> float:
-    """Run one notebook in a fresh kernel and write it back; return the wall time in seconds."""
+def execute(path: Path, quick: bool, timeout: int, save: bool = True) -> float:
+    """Run one notebook in a fresh kernel (and write it back); return the wall time in seconds."""
     nb = nbformat.read(path, as_version=4)
     env_backup = dict(os.environ)
     os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
@@ -71,8 +84,35 @@ def execute(path: Path, quick: bool, timeout: int) -> float:
         os.environ.update(env_backup)
     elapsed = time.perf_counter() - start
     strip_stderr(nb)
-    nbformat.write(nb, path)
+    if save:
+        nbformat.write(nb, path)
     return elapsed
+
+
+def machine() -> str:
+    """A one-line description of this machine, for the record of run times."""
+    gpus = "no GPU"
+    try:
+        import tensorflow as tf
+
+        if found := tf.config.list_physical_devices("GPU"):
+            gpus = f"{len(found)} GPU"
+    except ImportError:  # the record is still useful without TensorFlow's view
+        pass
+    python = platform.python_version()
+    return f"{os.cpu_count()}-core {platform.machine()} CPU, {gpus}, Python {python}"
+
+
+def record(path: Path, quick: bool, seconds: float, store: Path = RUN_TIMES) -> None:
+    """Store one measured run time in ``store`` (JSON), keyed by notebook and mode."""
+    data = json.loads(store.read_text()) if store.exists() else {"notebooks": {}}
+    entry = data["notebooks"].setdefault(path.stem, {})
+    entry["quick_s" if quick else "full_s"] = round(seconds, 1)
+    data["machine"] = machine()
+    data["measured"] = datetime.date.today().isoformat()
+    data["command"] = "python scripts/run_notebooks.py --record [--quick --no-save]"
+    data["notebooks"] = dict(sorted(data["notebooks"].items()))
+    store.write_text(json.dumps(data, indent=2) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,11 +120,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("prefixes", nargs="*", help="notebook name prefixes, e.g. 02 05")
     parser.add_argument("--quick", action="store_true", help="quick mode, as the tests run")
     parser.add_argument("--timeout", type=int, default=3600, help="seconds per cell")
+    parser.add_argument("--record", action="store_true", help=f"save the times to {RUN_TIMES.name}")
+    parser.add_argument("--no-save", action="store_true", help="do not write the notebooks back")
     args = parser.parse_args(argv)
     for path in select(args.prefixes):
-        elapsed = execute(path, args.quick, args.timeout)
+        elapsed = execute(path, args.quick, args.timeout, save=not args.no_save)
         mode = "quick" if args.quick else "full"
         print(f"{path.name}: {elapsed:.0f} s ({mode} mode)", flush=True)
+        if args.record:
+            record(path, args.quick, elapsed)
     return 0
 
 

@@ -8,7 +8,9 @@ default; exit status 1 on any difference) in every ``notebooks/*.ipynb``:
   itself on the ``main`` branch;
 * the first code cell, the set-up cell, which on Colab clones the repository
   (code and bundled data) and installs it, and locally does nothing, then reports
-  versions and device.
+  versions and device;
+* the ``**Run time:**`` line of the first Markdown cell, from the times measured by
+  ``scripts/run_notebooks.py --record`` and kept in ``notebooks/run_times.json``.
 
 Usage::
 
@@ -19,6 +21,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from pathlib import Path
@@ -35,6 +38,8 @@ NOTEBOOKS = ROOT / "notebooks"
 BRANCH = "main"
 SETUP_MARKER = "# cnn-course set-up cell"
 BADGE_RE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)")
+RUN_TIME_RE = re.compile(r"^\*\*Run time:\*\*.*$", re.MULTILINE)
+RUN_TIMES = NOTEBOOKS / "run_times.json"
 
 SETUP_TEMPLATE = """# NBVAL_IGNORE_OUTPUT
 {marker}: the same in every notebook (scripts/sync_notebooks.py writes it);
@@ -85,25 +90,67 @@ def setup_cell_source(url: str) -> str:
     return SETUP_TEMPLATE.format(marker=SETUP_MARKER, url=url)
 
 
+def duration(seconds: float) -> str:
+    """A measured time as a student would say it.
+
+    >>> [duration(s) for s in (13.2, 47.9, 95.0, 151.0, 486.0)]
+    ['15 s', '50 s', '1½ min', '2½ min', '8 min']
+    """
+    if seconds < 60:
+        return f"{max(5, 5 * round(seconds / 5))} s"
+    halves = round(seconds / 30)
+    whole, half = divmod(halves, 2)
+    return f"{whole}{'½' if half else ''} min" if whole else "½ min"
+
+
+def load_run_times(path: Path = RUN_TIMES) -> dict:
+    """The measured run times (``{"machine": ..., "notebooks": {stem: {...}}}``)."""
+    return json.loads(path.read_text()) if path.exists() else {"notebooks": {}}
+
+
+def run_time_line(stem: str, run_times: dict) -> str | None:
+    """The ``**Run time:**`` line for one notebook, or None if it was never timed.
+
+    The times run from starting a fresh kernel to the end of the last cell, in full
+    mode and in quick mode (``CNN_COURSE_QUICK=1``).
+
+    >>> times = {"measured": "2026-11-22", "notebooks": {"07_x": {"full_s": 95, "quick_s": 40}}}
+    >>> run_time_line("07_x", times)
+    '**Run time:** about 1½ min on a 2-core CPU; 40 s in quick mode (measured 2026-11-22).'
+    """
+    entry = run_times["notebooks"].get(stem)
+    if not entry or "full_s" not in entry:
+        return None
+    line = f"**Run time:** about {duration(entry['full_s'])} on a 2-core CPU"
+    if "quick_s" in entry:
+        line += f"; {duration(entry['quick_s'])} in quick mode"
+    return line + f" (measured {run_times['measured']})."
+
+
 def _first(nb, cell_type: str):
     return next((c for c in nb.cells if c.cell_type == cell_type), None)
 
 
-def problems(path: Path, url: str) -> list[str]:
+def problems(path: Path, url: str, run_times: dict | None = None) -> list[str]:
     """What is out of line in one notebook (an empty list when all is well)."""
     nb = nbformat.read(path, as_version=4)
     found = []
     intro = _first(nb, "markdown")
     if intro is None or badge(url, path.name) not in intro.source:
         found.append(f"{path.name}: the first Markdown cell lacks the Colab badge for itself")
+    line = run_time_line(path.stem, load_run_times() if run_times is None else run_times)
+    if line is None:
+        found.append(f"{path.name}: no measured run time (scripts/run_notebooks.py --record)")
+    elif intro is None or line not in RUN_TIME_RE.findall(intro.source):
+        found.append(f"{path.name}: the **Run time:** line is not the measured one")
     setup = _first(nb, "code")
     if setup is None or setup.source.strip() != setup_cell_source(url):
         found.append(f"{path.name}: the first code cell is not the course set-up cell")
     return found
 
 
-def rewrite(path: Path, url: str) -> bool:
-    """Write the badge and set-up cell into one notebook; return True if it changed."""
+def rewrite(path: Path, url: str, run_times: dict | None = None) -> bool:
+    """Write the badge, run time and set-up cell into one notebook; return True if it changed."""
     nb = nbformat.read(path, as_version=4)
     before = nbformat.writes(nb)
     intro = _first(nb, "markdown")
@@ -114,6 +161,12 @@ def rewrite(path: Path, url: str) -> bool:
         intro.source = BADGE_RE.sub(lambda _: badge(url, path.name), intro.source)
     else:
         intro.source = intro.source.rstrip() + "\n\n" + badge(url, path.name)
+    line = run_time_line(path.stem, load_run_times() if run_times is None else run_times)
+    if line is not None:
+        if RUN_TIME_RE.search(intro.source):
+            intro.source = RUN_TIME_RE.sub(lambda _: line, intro.source, count=1)
+        else:
+            intro.source = intro.source.rstrip() + "\n\n" + line
     setup = _first(nb, "code")
     if setup is None or SETUP_MARKER not in setup.source:
         setup = nbformat.v4.new_code_cell("")
@@ -128,7 +181,7 @@ def rewrite(path: Path, url: str) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--write", action="store_true", help="rewrite badges and set-up cells")
+    parser.add_argument("--write", action="store_true", help="rewrite badges, run times, set-up")
     parser.add_argument("--check", action="store_true", help="only report differences (default)")
     args = parser.parse_args(argv)
     url = repository_url()

@@ -81,3 +81,28 @@ def test_setup_cell_clones_and_installs_on_colab(monkeypatch, tmp_path):
 def test_setup_cell_on_colab_does_not_clone_twice(monkeypatch, tmp_path):
     (tmp_path / "cnn-course").mkdir()
     assert _run_setup_cell(monkeypatch, tmp_path, colab=True) == [["report"]]
+
+
+def test_every_notebook_has_a_measured_run_time_in_full_and_quick_mode():
+    times = sync.load_run_times()
+    assert set(times["notebooks"]) == {p.stem for p in NOTEBOOKS}
+    for stem, entry in times["notebooks"].items():
+        assert 0 < entry["quick_s"] and 0 < entry["full_s"], stem
+    assert "2-core" in times["machine"] and "no GPU" in times["machine"]
+
+
+def test_a_stale_run_time_is_reported_and_rewritten(tmp_path):
+    nb = nbformat.read(NOTEBOOKS[0], as_version=4)
+    other = tmp_path / NOTEBOOKS[0].name
+    stale = "**Run time:** about 3 s on a CPU."
+    nb.cells[0].source = sync.RUN_TIME_RE.sub(stale, nb.cells[0].source)
+    nbformat.write(nb, other)
+    assert any("Run time" in p for p in sync.problems(other, URL))
+    assert sync.rewrite(other, URL) is True
+    assert sync.problems(other, URL) == []
+    entry = {"full_s": 600.0, "quick_s": 61.0}
+    times = {"measured": "2000-01-01", "notebooks": {other.stem: entry}}
+    assert sync.rewrite(other, URL, times) is True
+    intro = nbformat.read(other, as_version=4).cells[0].source
+    line = "**Run time:** about 10 min on a 2-core CPU; 1 min in quick mode (measured 2000-01-01)."
+    assert line in intro.splitlines()
