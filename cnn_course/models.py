@@ -193,7 +193,7 @@ def fcn_class_map(
         resized = fcn_gap(input_shape)
         resized.set_weights(model.get_weights())
         model = resized
-    return keras.Model(model.inputs, model.get_layer("class_map").output, name="fcn_class_map")
+    return keras.Model(model.inputs[0], model.get_layer("class_map").output, name="fcn_class_map")
 
 
 def lenet5(input_shape: Sequence[int] = (32, 32, 3)) -> keras.Model:

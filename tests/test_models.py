@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import warnings
 
 import keras
 import numpy as np
@@ -60,7 +61,9 @@ def test_fcn_on_any_canvas(height, width, map_shape):
     assert probabilities.shape == (2, 10)
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-5)
 
-    class_map = models.fcn_class_map(model)(canvas).numpy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # e.g. Keras' "structure of `inputs` doesn't match"
+        class_map = models.fcn_class_map(model)(canvas).numpy()
     assert class_map.shape == (2, *map_shape, 10)
     # Global average pooling of the class map is the prediction.
     np.testing.assert_allclose(class_map.mean(axis=(1, 2)), probabilities, atol=1e-6)
