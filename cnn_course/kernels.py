@@ -36,11 +36,12 @@ import difflib
 from collections.abc import Callable
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
     "KERNEL_NAMES",
     "box_blur",
+    "edge_similarity",
     "gaussian_blur",
     "get_kernel",
     "horizontal_edge",
@@ -260,3 +261,56 @@ def get_kernel(name: str) -> NDArray:
     close = difflib.get_close_matches(key, KERNEL_NAMES, n=1, cutoff=0.5)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     raise ValueError(f"unknown kernel {name!r}{hint}; valid names: {', '.join(KERNEL_NAMES)}")
+
+
+def edge_similarity(filters: ArrayLike) -> NDArray[np.float64]:
+    """How much each learned 3×3 filter looks like a Sobel edge detector (notebook 07).
+
+    For every filter: the largest ``|cosine|`` between its nine weights and those of
+    :func:`sobel_vertical` or :func:`sobel_horizontal`, after removing the filter's
+    mean (the mean only reacts to overall brightness; the Sobel filters have mean
+    zero). 1 means "a Sobel filter up to scale and sign"; a filter of random weights
+    scores about 0.4 on average.
+
+    Parameters
+    ----------
+    filters : array_like, shape (3, 3) or (3, 3, filters) or (3, 3, 1, filters)
+        One filter, or a Keras ``Conv2D`` kernel with one input channel (the first
+        layer of an MNIST network).
+
+    Returns
+    -------
+    numpy.ndarray, shape (filters,)
+        Values in [0, 1]; a constant filter (no edge at all) scores 0.
+
+    Raises
+    ------
+    ValueError
+        If the filters are not 3×3 or have several input channels.
+
+    Examples
+    --------
+    >>> edge_similarity(-2.5 * sobel_horizontal() + 7)  # scale, sign and offset do not matter
+    array([1.])
+    >>> edge_similarity(vertical_edge()).round(3)  # the plain filter is close to Sobel
+    array([0.943])
+    >>> edge_similarity(np.ones((3, 3)))
+    array([0.])
+    """
+    w = np.asarray(filters, dtype=np.float64)
+    if w.ndim == 4 and w.shape[2] == 1:
+        w = w[:, :, 0, :]
+    elif w.ndim == 2:
+        w = w[:, :, None]
+    if w.ndim != 3 or w.shape[:2] != (3, 3):
+        raise ValueError(
+            "edge_similarity compares 3×3 filters with the Sobel filters: give one 3×3 filter, "
+            f"a (3, 3, n) stack or a (3, 3, 1, n) Conv2D kernel, got shape {np.shape(filters)}"
+        )
+    flat = w.reshape(9, -1)
+    flat = flat - flat.mean(axis=0)
+    norms = np.linalg.norm(flat, axis=0)
+    sobel = np.stack([sobel_vertical().ravel(), sobel_horizontal().ravel()]).astype(np.float64)
+    sobel /= np.linalg.norm(sobel, axis=1, keepdims=True)
+    cosines = np.abs(sobel @ flat) / np.where(norms > 0, norms, 1.0)
+    return cosines.max(axis=0)

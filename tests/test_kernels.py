@@ -3,6 +3,8 @@ scikit-image's edge filters, and what they do to an image (SciPy as the oracle).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from scipy import ndimage
@@ -160,3 +162,48 @@ def test_unknown_kernel(name, match):
         get_kernel(name)
     if isinstance(name, str):
         assert all(valid in str(info.value) for valid in KERNEL_NAMES)
+
+
+def _edge_similarity_by_loop(kernel: np.ndarray) -> list[float]:
+    """Independent version: one filter at a time, the cosine written out."""
+    scores = []
+    for k in range(kernel.shape[-1]):
+        x = kernel[:, :, 0, k].astype(np.float64).ravel()
+        x = x - x.mean()
+        best = 0.0
+        for sobel in (kernels.sobel_vertical(), kernels.sobel_horizontal()):
+            s = sobel.ravel().astype(float)
+            best = max(best, abs(float(x @ s)) / (math.sqrt(x @ x) * math.sqrt(s @ s)))
+        scores.append(best)
+    return scores
+
+
+def test_edge_similarity_of_a_keras_conv2d_kernel_matches_a_plain_loop():
+    import keras
+
+    layer = keras.layers.Conv2D(32, 3)
+    layer.build((None, 28, 28, 1))
+    kernel = keras.ops.convert_to_numpy(layer.kernel)  # (3, 3, 1, 32), random
+    scores = kernels.edge_similarity(kernel)
+    np.testing.assert_allclose(scores, _edge_similarity_by_loop(kernel), rtol=1e-12)
+    assert scores.shape == (32,) and np.all((0 <= scores) & (scores <= 1 + 1e-12))
+
+
+def test_edge_similarity_recognises_sobel_filters_and_ignores_brightness():
+    stack = np.stack(
+        [kernels.sobel_vertical(), -3 * kernels.sobel_horizontal() + 2, kernels.laplacian()],
+        axis=-1,
+    )
+    scores = kernels.edge_similarity(stack)
+    np.testing.assert_allclose(scores[:2], 1.0)
+    assert scores[2] == pytest.approx(0.0)  # the Laplacian is symmetric: no edge direction
+    # random filters: a median near 0.4 and few above 0.7 (notebook 07's "at initialisation")
+    rng = np.random.default_rng(0)
+    random = kernels.edge_similarity(rng.uniform(-1, 1, (3, 3, 1, 20_000)))
+    assert 0.35 < np.median(random) < 0.45 and (random > 0.7).mean() < 0.1
+
+
+@pytest.mark.parametrize("shape", [(5, 5), (3, 3, 2, 4), (9,), (3, 4, 1)])
+def test_edge_similarity_explains_a_wrong_shape(shape):
+    with pytest.raises(ValueError, match="3×3 filters"):
+        kernels.edge_similarity(np.zeros(shape))
