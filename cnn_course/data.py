@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import os
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +38,7 @@ __all__ = [
     "FASHION_MNIST_CLASSES",
     "SAMPLE_IMAGES",
     "data_dir",
+    "digit_canvas",
     "load_fashion_mnist",
     "load_mnist",
     "load_sample_gray",
@@ -497,3 +498,73 @@ def subset(x: np.ndarray, y: np.ndarray, n: int, seed: int = 0) -> tuple[np.ndar
     keep = np.concatenate([order[labels[order] == c][: quota[c]] for c in range(len(classes))])
     keep.sort()
     return x[keep], y[keep]
+
+
+def digit_canvas(
+    images: np.ndarray,
+    labels: np.ndarray,
+    digits: Sequence[int] = tuple(range(10)),
+    grid: tuple[int, int] = (4, 5),
+) -> tuple[np.ndarray, np.ndarray]:
+    """A larger image holding several digits, for a fully convolutional network (notebook 08).
+
+    The first image of each digit in ``digits`` (in the order of ``images``) is
+    pasted into a cell of a ``grid`` of image-sized cells, on the "black squares" of
+    a checkerboard (cells whose row + column is even), row by row; the other cells
+    stay 0, so no two digits touch.
+
+    Parameters
+    ----------
+    images : numpy.ndarray, shape (N, h, w)
+        E.g. the MNIST test images.
+    labels : numpy.ndarray, shape (N,)
+    digits : sequence of int
+        Which labels to place, in order.
+    grid : (rows, columns)
+        Size of the canvas in cells.
+
+    Returns
+    -------
+    canvas : numpy.ndarray, shape (rows·h, columns·w), the dtype of ``images``
+    corners : numpy.ndarray, shape (len(digits), 2)
+        (top, left) pixel of each placed digit.
+
+    Raises
+    ------
+    ValueError
+        If a digit does not occur in ``labels`` or the grid has too few checkerboard cells.
+
+    Examples
+    --------
+    >>> images = np.repeat(np.arange(1, 4, dtype=np.uint8), 4).reshape(3, 2, 2)  # all 1s, 2s, 3s
+    >>> canvas, corners = digit_canvas(images, np.array([7, 3, 7]), digits=[3, 7], grid=(2, 3))
+    >>> canvas
+    array([[2, 2, 0, 0, 1, 1],
+           [2, 2, 0, 0, 1, 1],
+           [0, 0, 0, 0, 0, 0],
+           [0, 0, 0, 0, 0, 0]], dtype=uint8)
+    >>> corners.tolist()
+    [[0, 0], [0, 4]]
+    """
+    images, labels = np.asarray(images), np.asarray(labels)
+    if images.ndim != 3 or len(images) != len(labels):
+        raise ValueError(
+            f"digit_canvas needs images of shape (N, height, width) and N labels, got images "
+            f"{images.shape} and {labels.shape} labels"
+        )
+    rows, cols = grid
+    cells = [(r, c) for r in range(rows) for c in range(cols) if (r + c) % 2 == 0]
+    if len(digits) > len(cells):
+        raise ValueError(
+            f"a {rows}×{cols} grid has {len(cells)} checkerboard cells, too few for "
+            f"{len(digits)} digits: use a larger grid"
+        )
+    h, w = images.shape[1:]
+    canvas = np.zeros((rows * h, cols * w), dtype=images.dtype)
+    corners = np.array(cells[: len(digits)], dtype=int).reshape(-1, 2) * (h, w)
+    for digit, (top, left) in zip(digits, corners, strict=True):
+        found = np.flatnonzero(labels == digit)
+        if len(found) == 0:
+            raise ValueError(f"no image has the label {digit!r}")
+        canvas[top : top + h, left : left + w] = images[found[0]]
+    return canvas, corners

@@ -346,3 +346,28 @@ def test_importing_the_module_loads_neither_tensorflow_nor_keras():
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_digit_canvas_places_the_first_image_of_each_digit_on_a_checkerboard():
+    _, (x_test, y_test) = data.load_mnist()
+    canvas, corners = data.digit_canvas(x_test, y_test)
+    assert canvas.shape == (4 * 28, 5 * 28) and canvas.dtype == np.uint8
+    assert corners.tolist() == [
+        [28 * r, 28 * c] for r in range(4) for c in range(5) if (r + c) % 2 == 0
+    ]
+    blank = np.ones(canvas.shape, bool)
+    for digit, (top, left) in enumerate(corners):
+        first = next(i for i, label in enumerate(y_test) if label == digit)
+        np.testing.assert_array_equal(canvas[top : top + 28, left : left + 28], x_test[first])
+        blank[top : top + 28, left : left + 28] = False
+    assert not canvas[blank].any()  # the white squares of the checkerboard stay empty
+
+
+def test_digit_canvas_explains_what_does_not_fit():
+    images, labels = np.zeros((3, 28, 28), np.uint8), np.array([0, 1, 2])
+    with pytest.raises(ValueError, match="too few for 3 digits"):
+        data.digit_canvas(images, labels, digits=[0, 1, 2], grid=(2, 2))
+    with pytest.raises(ValueError, match="no image has the label 7"):
+        data.digit_canvas(images, labels, digits=[0, 7])
+    with pytest.raises(ValueError, match="shape \\(N, height, width\\)"):
+        data.digit_canvas(images[..., None], labels)
