@@ -29,6 +29,7 @@ import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -37,6 +38,7 @@ __all__ = [
     "DATA_ENV",
     "FASHION_MNIST_CLASSES",
     "SAMPLE_IMAGES",
+    "as_float_pixels",
     "data_dir",
     "digit_canvas",
     "load_fashion_mnist",
@@ -568,3 +570,28 @@ def digit_canvas(
             raise ValueError(f"no image has the label {digit!r}")
         canvas[top : top + h, left : left + w] = images[found[0]]
     return canvas, corners
+
+
+def as_float_pixels(image: Any, what: str = "image") -> np.ndarray:
+    """An image's pixel values as ``float32``, refusing non-numbers, NaN and infinity.
+
+    The common last check of every function that feeds a student's image to a
+    model (:mod:`cnn_course.imagenet`, :mod:`cnn_course.explain`); the shape
+    checks stay with each caller, which knows what it expects.
+
+    Examples
+    --------
+    >>> as_float_pixels(np.array([[0, 255]], np.uint8))
+    array([[  0., 255.]], dtype=float32)
+    >>> as_float_pixels(np.array([[np.nan]]), what="photo")
+    Traceback (most recent call last):
+    ...
+    ValueError: the photo contains NaN or infinite values
+    """
+    arr = np.asarray(image)
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number):
+        raise ValueError(f"the {what} must hold numbers (pixel values), got dtype {arr.dtype}")
+    pixels = arr.astype(np.float32)
+    if not np.isfinite(pixels).all():
+        raise ValueError(f"the {what} contains NaN or infinite values")
+    return pixels

@@ -44,6 +44,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from cnn_course.data import as_float_pixels
 from cnn_course.runtime import progress_bar
 
 __all__ = [
@@ -205,12 +206,7 @@ def _as_image(image: Any, channels: int, what: str = "image") -> np.ndarray:
             f"the number of channels in the {what} ({arr.shape[2]}) must match the number "
             f"of channels the model expects ({channels})"
         )
-    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number):
-        raise ValueError(f"the {what} must hold numbers (pixel values), got dtype {arr.dtype}")
-    arr = arr.astype(np.float32)
-    if not np.isfinite(arr).all():
-        raise ValueError(f"the {what} contains NaN or infinite values")
-    return arr
+    return as_float_pixels(arr, what)
 
 
 def _check_model_image(model: keras.Model, image: Any) -> np.ndarray:

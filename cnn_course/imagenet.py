@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cnn_course.data import CHECKSUMS, data_dir, verify_checksum
+from cnn_course.data import CHECKSUMS, as_float_pixels, data_dir, verify_checksum
 
 if TYPE_CHECKING:  # pragma: no cover
     import keras
@@ -483,11 +483,7 @@ def _as_rgb_image(image: Any) -> np.ndarray:
             f"an image must have the shape (height, width, 3) (RGB) or (height, width) "
             f"(grayscale), got {image.shape}{hint}"
         )
-    if image.dtype == bool or not np.issubdtype(image.dtype, np.number):
-        raise ValueError(f"the image must hold numbers (pixel values), got dtype {image.dtype}")
-    pixels = image.astype(np.float32)
-    if not np.isfinite(pixels).all():
-        raise ValueError("the image contains NaN or infinite values")
+    pixels = as_float_pixels(image)
     low, high = float(pixels.min()), float(pixels.max())
     if low < 0 or high > 255:
         raise ValueError(f"pixel values must lie in [0, 255], got values from {low:g} to {high:g}")
