@@ -114,14 +114,21 @@ def run_time_line(stem: str, run_times: dict) -> str | None:
     The times run from starting a fresh kernel to the end of the last cell, in full
     mode and in quick mode (``CNN_COURSE_QUICK=1``).
 
-    >>> times = {"measured": "2026-11-22", "notebooks": {"07_x": {"full_s": 95, "quick_s": 40}}}
+    >>> times = {"measured": "2026-11-22", "machine": "2-core x86_64 CPU, no GPU, Python 3.11.7",
+    ...          "notebooks": {"07_x": {"full_s": 95, "quick_s": 40}}}
     >>> run_time_line("07_x", times)
-    '**Run time:** about 1½ min on a 2-core CPU; 40 s in quick mode (measured 2026-11-22).'
+    '**Run time:** about 1½ min on a CPU with 2 cores; 40 s in quick mode (measured 2026-11-22).'
+    >>> run_time_line("07_x", {**times, "machine": "8-core x86_64 CPU, 1 GPU, Python 3.12.1"})[:58]
+    '**Run time:** about 1½ min on a CPU with 8 cores and 1 GPU'
     """
     entry = run_times["notebooks"].get(stem)
     if not entry or "full_s" not in entry:
         return None
-    line = f"**Run time:** about {duration(entry['full_s'])} on a 2-core CPU"
+    # the machine as scripts/run_notebooks.py records it: "2-core x86_64 CPU, no GPU, Python …"
+    cpu, gpus = run_times["machine"].split(", ")[:2]
+    cores = cpu.split("-core")[0]
+    where = f"CPU with {cores} cores" + ("" if gpus == "no GPU" else f" and {gpus}")
+    line = f"**Run time:** about {duration(entry['full_s'])} on a {where}"
     if "quick_s" in entry:
         line += f"; {duration(entry['quick_s'])} in quick mode"
     return line + f" (measured {run_times['measured']})."
