@@ -458,6 +458,9 @@ CONVNET_39_FLATTEN = 1_960
 
 #: Input of the MNIST networks of deck 001.
 MNIST_INPUT_SHAPE = (28, 28, 1)
+#: Deck 001's ``num_classes = 10``: the ten digits (and, in the course, Fashion-MNIST's ten
+#: kinds of clothing).
+MNIST_NUM_CLASSES = 10
 #: Deck 001 "Convolutional layers": 28×28 input, 5×5 receptive fields, 3 feature maps,
 #: 2×2 max pooling.
 MNIST_LRF_NET_LAYERS: tuple[LayerSpec, ...] = (Conv(3, 5), Pool())
