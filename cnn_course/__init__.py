@@ -1,10 +1,27 @@
-"""cnn_course: the helper module of the CNN course.
+"""cnn_course: the helper package of the CNN course.
 
-Importing this package is cheap: it pulls in neither TensorFlow nor Keras.
-The pure NumPy modules (:mod:`cnn_course.shapes`, :mod:`cnn_course.ops`,
-:mod:`cnn_course.kernels`, :mod:`cnn_course.slides`) never import them; the
-TensorFlow-backed modules (``data``, ``models``, ``train``, ``runtime``,
-``viz``, ``explain``) import them when they are used.
+Three layers, each importing only from the layers before it (tests/test_layering.py
+enforces it):
+
+1. **NumPy core** — what the slides compute by hand, in plain NumPy; no TensorFlow.
+   :mod:`~cnn_course.shapes` (output sizes, padding, parameter counts, receptive fields,
+   the slides' per-layer tables), :mod:`~cnn_course.ops` (convolution, padding, stride,
+   pooling: the references), :mod:`~cnn_course.kernels` (named filters),
+   :mod:`~cnn_course.slides` (every matrix, table and number the decks print, with their
+   errata), :mod:`~cnn_course.metrics` (confusion matrix).
+2. **Keras** — data, models and training. :mod:`~cnn_course.data` (bundled, checksummed
+   datasets and photos), :mod:`~cnn_course.runtime` (device, strategy, seeding, quick
+   mode), :mod:`~cnn_course.models`, :mod:`~cnn_course.layers`, :mod:`~cnn_course.train`,
+   :mod:`~cnn_course.pretrained` (the bundled ImageNet MobileNetV2, ``classify``),
+   :mod:`~cnn_course.transfer` (transfer learning), :mod:`~cnn_course.explain` (what a
+   network learned: maximum response, Deep Dream, Grad-CAM), :mod:`~cnn_course.bench`,
+   and :mod:`~cnn_course.exercises` (the lab exercises' checks, the student editions,
+   grading).
+3. **Figures** — :mod:`~cnn_course.viz` (pictures drawn like the slides) and
+   :mod:`~cnn_course.widgets` (their interactive versions).
+
+Importing this package is cheap: it pulls in neither TensorFlow, Keras nor matplotlib.
+The Keras modules import Keras when they are used.
 """
 
 __version__ = "0.1.0"

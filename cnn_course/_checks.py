@@ -37,6 +37,7 @@ from numpy.typing import ArrayLike, NDArray
 
 __all__ = [
     "flag",
+    "instance",
     "int_pair",
     "integer",
     "is_int",
@@ -214,6 +215,18 @@ def flag(value: object, what: str) -> bool:
     if not isinstance(value, bool | np.bool_):
         raise TypeError(f"{what} must be True or False, got {_kind(value)}")
     return bool(value)
+
+
+def instance(value: object, kind: type | tuple[type, ...], expected: str) -> None:
+    """Refuse ``value`` unless it is a ``kind`` (``expected`` says what, for the message).
+
+    >>> instance(3, str, "a layer name")
+    Traceback (most recent call last):
+    ...
+    TypeError: expected a layer name, got int
+    """
+    if not isinstance(value, kind):
+        raise TypeError(f"expected {expected}, got {type(value).__name__}")
 
 
 def one_of(value: object, what: str, choices: Iterable[str]) -> str:

@@ -5,8 +5,8 @@ copy of the same architecture (:func:`~cnn_course.models.mnist_convnet`, or
 ``--model fcn_gap``) on the 60 000 MNIST training images and are scored on the
 10 000 test images they never saw:
 
-* **course** — :func:`cnn_course.train.course_recipe`;
-* **reference** — :func:`cnn_course.train.reference_recipe`, the keras.io "Simple
+* **course** — :func:`cnn_course.train.fit_course_recipe`;
+* **reference** — :func:`cnn_course.train.fit_reference_recipe`, the keras.io "Simple
   MNIST convnet" recipe the slides copied (Adam 1e-3, batch 128, 15 epochs,
   10 % validation split).
 
@@ -16,7 +16,8 @@ two lines, a JSON object with every figure and ``ratio course/reference: X.XX``
 (wall time). ``--quick`` runs a few-second smoke test on small subsets.
 
 A tiny warm-up fit runs first, so that TensorFlow's one-off start-up costs are
-charged to neither recipe; the course recipe then runs first.
+charged to neither recipe; the course recipe then runs first. The figures measured so
+far are in ``docs/benchmarks.md``.
 """
 
 from __future__ import annotations
@@ -25,8 +26,12 @@ import argparse
 import json
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any
+from unittest import mock
+
+from cnn_course import _checks, _lazy, data, models, runtime, train
 
 QUICK_TRAIN = 1000
 """Training images per recipe with ``--quick``."""
@@ -43,11 +48,15 @@ def _timed(run: Callable[[], Any]) -> tuple[Any, float, float]:
 
 def _warm_up(builder: Callable[[], Any], x: Any, y: Any) -> None:
     """One small fit: TensorFlow's start-up (thread pools, oneDNN kernels) happens here."""
-    from cnn_course.train import scale_images
-
     model = builder()
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy")
-    model.fit(scale_images(x[:256]), y[:256], batch_size=128, epochs=1, verbose=0)
+    model.fit(train.scale_images(x[:256]), y[:256], batch_size=128, epochs=1, verbose=0)
+
+
+MODELS: Mapping[str, Callable[[], Any]] = MappingProxyType(
+    {"mnist_convnet": models.mnist_convnet, "fcn_gap": models.fcn_gap}
+)
+"""The architectures the benchmark can train, by name."""
 
 
 def run_benchmark(
@@ -71,59 +80,46 @@ def run_benchmark(
     -------
     dict
         ``model``, ``quick``, ``train_images``, ``test_images``, ``course`` and
-        ``reference`` (each: ``wall_s``, ``cpu_s``, ``epochs``, ``test_accuracy``),
-        ``ratio`` (course/reference wall time), ``cpu_ratio``, ``versions``.
+        ``reference`` (each: ``wall_s``, ``cpu_s``, ``epochs``, ``batch_size``,
+        ``test_accuracy``), ``ratio`` (course/reference wall time), ``cpu_ratio``,
+        ``versions``, ``device``.
     """
-    import keras
-    import tensorflow as tf
-
-    from cnn_course import models, runtime, train
-    from cnn_course.data import load_mnist
-
-    builders = {"mnist_convnet": models.mnist_convnet, "fcn_gap": models.fcn_gap}
-    if model_name not in builders:
-        raise ValueError(f"the model must be one of {sorted(builders)}, got {model_name!r}")
-    builder = builders[model_name]
-    (x_train, y_train), (x_test, y_test) = load_mnist()
+    builder = MODELS[_checks.one_of(model_name, "the model", MODELS)]
+    quick = _checks.flag(quick, "quick")
+    seed = _checks.non_negative_int(seed, "the seed")
+    verbose = _checks.integer(verbose, "verbose", minimum=0, maximum=2)
+    keras, tf = _lazy.keras(), _lazy.tensorflow()
+    (x_train, y_train), (x_test, y_test) = data.load_mnist()
     if quick:
         x_train, y_train = x_train[:QUICK_TRAIN], y_train[:QUICK_TRAIN]
         x_test, y_test = x_test[:QUICK_TEST], y_test[:QUICK_TEST]
     _warm_up(builder, x_train, y_train)
 
+    reference_epochs = 1 if quick else train.REFERENCE["epochs"]
+    fits: dict[str, Callable[[Any], Any]] = {
+        "course": lambda model: train.fit_course_recipe(
+            model, x_train, y_train, seed=seed, verbose=verbose
+        ),
+        "reference": lambda model: train.fit_reference_recipe(
+            model, x_train, y_train, epochs=reference_epochs, seed=seed, verbose=verbose
+        ),
+    }
     results: dict[str, Any] = {}
-    previous = os.environ.get(runtime.QUICK_ENV)
-    os.environ[runtime.QUICK_ENV] = "1" if quick else "0"
-    try:
-        for name in ("course", "reference"):
+    with mock.patch.dict(os.environ, {runtime.QUICK_ENV: "1" if quick else "0"}):
+        batch_sizes = {
+            "course": train.recipe_for(model_name).batch_size,
+            "reference": train.REFERENCE["batch_size"],
+        }
+        for name, fit in fits.items():
             runtime.seed_everything(seed)
             model = builder()
-            if name == "course":
-                history, wall, cpu = _timed(
-                    lambda model=model: train.course_recipe(
-                        model, x_train, y_train, seed=seed, verbose=verbose
-                    )
-                )
-            else:
-                history, wall, cpu = _timed(
-                    lambda model=model: train.reference_recipe(
-                        model,
-                        x_train,
-                        y_train,
-                        epochs=1 if quick else 15,
-                        seed=seed,
-                        verbose=verbose,
-                    )
-                )
+            history, wall, cpu = _timed(lambda fit=fit, model=model: fit(model))
             accuracy = train.evaluate(model, x_test, y_test)
             results[name] = {
                 "wall_s": round(wall, 2),
                 "cpu_s": round(cpu, 2),
                 "epochs": len(history.epoch),
-                "batch_size": (
-                    train.recipe_for(model).batch_size
-                    if name == "course"
-                    else train.REFERENCE["batch_size"]
-                ),
+                "batch_size": batch_sizes[name],
                 "test_accuracy": round(accuracy, 4),
             }
             print(
@@ -133,11 +129,6 @@ def run_benchmark(
             )
             del model
             keras.backend.clear_session()
-    finally:
-        if previous is None:
-            os.environ.pop(runtime.QUICK_ENV, None)
-        else:
-            os.environ[runtime.QUICK_ENV] = previous
 
     course, reference = results["course"], results["reference"]
     return {
@@ -160,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m cnn_course.bench",
         description="Time the course recipe against the keras.io recipe on the same model.",
     )
-    parser.add_argument("--model", choices=["mnist_convnet", "fcn_gap"], default="mnist_convnet")
+    parser.add_argument("--model", choices=list(MODELS), default="mnist_convnet")
     parser.add_argument("--quick", action="store_true", help="a few-second smoke test")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--verbose", type=int, choices=[0, 1, 2], default=None)

@@ -17,8 +17,11 @@ to the real Keras download.
 Real photos for the convolution demos come from scikit-image's bundled images
 and matplotlib's ``grace_hopper.jpg``; see :func:`load_sample_image`.
 
+Other bundled files (the MobileNetV2 weights, the ImageNet class index) are checked
+the same way by :func:`bundled_file`.
+
 Importing this module is cheap: Keras (and so TensorFlow) is imported only in the
-download fallback, scikit-image and matplotlib only when a sample image is loaded.
+download fallback, scikit-image only when a sample image is loaded.
 """
 
 from __future__ import annotations
@@ -29,9 +32,12 @@ import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
+
+from cnn_course import _checks
 
 __all__ = [
     "CHECKSUMS",
@@ -39,6 +45,7 @@ __all__ = [
     "FASHION_MNIST_CLASSES",
     "SAMPLE_IMAGES",
     "as_float_pixels",
+    "bundled_file",
     "data_dir",
     "digit_canvas",
     "load_fashion_mnist",
@@ -54,20 +61,32 @@ __all__ = [
 DATA_ENV = "CNN_COURSE_DATA"
 """Environment variable naming a folder that replaces the repository's ``data/``."""
 
-CHECKSUMS: dict[str, str] = {
-    "mnist.npz": "06af5dfe73b70e3bc1c36439982b18a8d76803db9b544f6fdf838a37fbb01b64",
-    "fashion_mnist.npz": "5b6d2c4c694a91887af8ab7d039c04f80af3c29378d731c93a538d2e831aa469",
-    "mobilenet_v2_imagenet.weights.h5": (
-        "f2cc799a03a33f8f93bb8cbbeb35169c11da7d7ec66ec284027d2c1d645242cb"
-    ),
-    "mobilenet_v2_reference.npz": (
-        "53c2193525e047e664743c55cce0ce70233801b436ee16290896e4c768022437"
-    ),
-    "imagenet_class_index.json": (
-        "a1e7a966a1f601d39e4b43e119b3e7dd4a2ad3ea08cf69847cbaf021013767bc"
-    ),
-}
+CHECKSUMS: Mapping[str, str] = MappingProxyType(
+    {
+        "mnist.npz": "06af5dfe73b70e3bc1c36439982b18a8d76803db9b544f6fdf838a37fbb01b64",
+        "fashion_mnist.npz": "5b6d2c4c694a91887af8ab7d039c04f80af3c29378d731c93a538d2e831aa469",
+        "mobilenet_v2_imagenet.weights.h5": (
+            "f2cc799a03a33f8f93bb8cbbeb35169c11da7d7ec66ec284027d2c1d645242cb"
+        ),
+        "mobilenet_v2_reference.npz": (
+            "53c2193525e047e664743c55cce0ce70233801b436ee16290896e4c768022437"
+        ),
+        "imagenet_class_index.json": (
+            "a1e7a966a1f601d39e4b43e119b3e7dd4a2ad3ea08cf69847cbaf021013767bc"
+        ),
+    }
+)
 """The sha256 of every bundled file in ``data/``, by file name (the single registry)."""
+
+_REBUILD_SCRIPTS: Mapping[str, str] = MappingProxyType(
+    {
+        "mnist.npz": "scripts/build_mnist.py",
+        "fashion_mnist.npz": "scripts/build_fashion_mnist.py",
+        "mobilenet_v2_imagenet.weights.h5": "scripts/convert_mobilenet_v2.py",
+        "mobilenet_v2_reference.npz": "scripts/convert_mobilenet_v2.py",
+        "imagenet_class_index.json": "scripts/build_imagenet_classes.py",
+    }
+)
 
 FASHION_MNIST_CLASSES: tuple[str, ...] = (
     "T-shirt/top",
@@ -93,13 +112,10 @@ class _Dataset:
     title: str  # how the course names it in messages
     filename: str  # the bundled file in data/
     keras_module: str  # keras.datasets.<keras_module>.load_data() is the fallback
-    build_script: str  # the script that rebuilds the bundled file
 
 
-_MNIST = _Dataset("MNIST", "mnist.npz", "mnist", "scripts/build_mnist.py")
-_FASHION_MNIST = _Dataset(
-    "Fashion-MNIST", "fashion_mnist.npz", "fashion_mnist", "scripts/build_fashion_mnist.py"
-)
+_MNIST = _Dataset("MNIST", "mnist.npz", "mnist")
+_FASHION_MNIST = _Dataset("Fashion-MNIST", "fashion_mnist.npz", "fashion_mnist")
 
 
 def data_dir() -> Path:
@@ -148,11 +164,8 @@ def sha256sum(path: str | os.PathLike[str]) -> str:
 
 
 def _restore_advice(name: str) -> str:
-    scripts = {d.filename: d.build_script for d in (_MNIST, _FASHION_MNIST)}
-    scripts["mobilenet_v2_imagenet.weights.h5"] = "scripts/convert_mobilenet_v2.py"
-    scripts["mobilenet_v2_reference.npz"] = "scripts/convert_mobilenet_v2.py"
-    scripts["imagenet_class_index.json"] = "scripts/build_imagenet_classes.py"
-    script = scripts.get(name)
+    """How to get a bundled file back: ``git checkout`` or its rebuild script."""
+    script = _REBUILD_SCRIPTS.get(name)
     advice = f"restore it with `git checkout -- data/{name}`"
     if script:
         advice += f" or rebuild it with `python {script}`"
@@ -177,7 +190,7 @@ def verify_checksum(path: str | os.PathLike[str], name: str | None = None) -> Pa
     Raises
     ------
     FileNotFoundError
-        If the file does not exist.
+        If the file does not exist (the message says how to restore it).
     ValueError
         If the file is corrupted (its sha256 differs from the recorded one) or
         ``name`` has no entry in the registry.
@@ -194,7 +207,7 @@ def verify_checksum(path: str | os.PathLike[str], name: str | None = None) -> Pa
             f"no checksum is recorded for {name!r}; the course knows {sorted(CHECKSUMS)}"
         )
     if not path.is_file():
-        raise FileNotFoundError(f"the data file {path} does not exist")
+        raise FileNotFoundError(f"the data file {path} does not exist: {_restore_advice(name)}")
     expected = CHECKSUMS[name]
     actual = sha256sum(path)
     if actual != expected:
@@ -204,6 +217,34 @@ def verify_checksum(path: str | os.PathLike[str], name: str | None = None) -> Pa
             f"{_restore_advice(name).capitalize()}."
         )
     return path
+
+
+def bundled_file(name: str) -> Path:
+    """The path of the bundled file ``data/<name>``, once its sha256 is verified.
+
+    For files read by other modules (the MobileNetV2 weights, the ImageNet class index):
+    one call checks that the file is there and intact against :data:`CHECKSUMS`.
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`CHECKSUMS`, e.g. ``"imagenet_class_index.json"``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the file is missing (with how to restore or rebuild it).
+    ValueError
+        If it is corrupted, or ``name`` is not a bundled file.
+
+    Examples
+    --------
+    >>> bundled_file("imagenet_class_index.json").name
+    'imagenet_class_index.json'
+    >>> bundled_file("mobilenet_v2_imagenet.weights.h5").stat().st_size > 10_000_000
+    True
+    """
+    return verify_checksum(data_dir() / name, name)
 
 
 def save_npz(path: str | os.PathLike[str], **arrays: np.ndarray) -> None:
@@ -358,12 +399,18 @@ def _skimage_image(name: str) -> Callable[[], np.ndarray]:
 
 
 def _grace_hopper() -> np.ndarray:
-    import matplotlib.cbook
-    import matplotlib.image
+    # The photo ships inside matplotlib's package data; find it without importing
+    # matplotlib (a figure library: the data layer does not import it) and read it with
+    # scikit-image's reader, as the other sample photos are.
+    import importlib.util
 
-    return matplotlib.image.imread(
-        matplotlib.cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)
-    )
+    import skimage.io
+
+    spec = importlib.util.find_spec("matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("matplotlib is not installed, so grace_hopper.jpg is missing")
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    return skimage.io.imread(folder / "mpl-data" / "sample_data" / "grace_hopper.jpg")
 
 
 # Only images that ship inside the installed packages: several other skimage.data
@@ -472,7 +519,14 @@ def subset(x: np.ndarray, y: np.ndarray, n: int, seed: int = 0) -> tuple[np.ndar
     n : int
         How many examples to keep, 1 <= n <= len(y).
     seed : int
-        Seed of the random draw: the same seed gives the same subset.
+        Seed of the random draw (>= 0): the same seed gives the same subset.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` or ``seed`` is not a whole number.
+    ValueError
+        If ``n`` is out of range or ``x`` and ``y`` differ in length.
 
     Examples
     --------
@@ -488,8 +542,8 @@ def subset(x: np.ndarray, y: np.ndarray, n: int, seed: int = 0) -> tuple[np.ndar
         raise ValueError(
             f"x and y must hold the same number of examples, got {len(x)} and {len(y)}"
         )
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 1 <= n <= len(y):
-        raise ValueError(f"the subset size must be an integer from 1 to {len(y)}, got {n!r}")
+    n = _checks.integer(n, "the subset size", minimum=1, maximum=len(y))
+    seed = _checks.non_negative_int(seed, "the seed")
     classes, labels, counts = np.unique(y, return_inverse=True, return_counts=True)
     share = n * counts / len(y)
     quota = np.floor(share).astype(int)
@@ -533,6 +587,8 @@ def digit_canvas(
 
     Raises
     ------
+    TypeError
+        If a digit or a grid size is not a whole number.
     ValueError
         If a digit does not occur in ``labels`` or the grid has too few checkerboard cells.
 
@@ -554,7 +610,8 @@ def digit_canvas(
             f"digit_canvas needs images of shape (N, height, width) and N labels, got images "
             f"{images.shape} and {labels.shape} labels"
         )
-    rows, cols = grid
+    rows, cols = _checks.int_pair(grid, "the grid (rows, columns)")
+    digits = [_checks.integer(digit, "each digit to place") for digit in digits]
     cells = [(r, c) for r in range(rows) for c in range(cols) if (r + c) % 2 == 0]
     if len(digits) > len(cells):
         raise ValueError(
@@ -576,8 +633,9 @@ def as_float_pixels(image: Any, what: str = "image") -> np.ndarray:
     """An image's pixel values as ``float32``, refusing non-numbers, NaN and infinity.
 
     The common last check of every function that feeds a student's image to a
-    model (:mod:`cnn_course.imagenet`, :mod:`cnn_course.explain`); the shape
-    checks stay with each caller, which knows what it expects.
+    model (:mod:`cnn_course.pretrained`, :mod:`cnn_course.explain`); the shape
+    checks stay with each caller, which knows what it expects. Booleans, strings and
+    complex numbers raise :class:`TypeError`, NaN and infinity :class:`ValueError`.
 
     Examples
     --------
@@ -589,8 +647,8 @@ def as_float_pixels(image: Any, what: str = "image") -> np.ndarray:
     ValueError: the photo contains NaN or infinite values
     """
     arr = np.asarray(image)
-    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.number):
-        raise ValueError(f"the {what} must hold numbers (pixel values), got dtype {arr.dtype}")
+    if arr.dtype.kind not in "iuf":  # not bool, complex, strings or objects
+        raise TypeError(f"the {what} must hold numbers (pixel values), got dtype {arr.dtype}")
     pixels = arr.astype(np.float32)
     if not np.isfinite(pixels).all():
         raise ValueError(f"the {what} contains NaN or infinite values")

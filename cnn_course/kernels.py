@@ -38,6 +38,8 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from cnn_course import _checks
+
 __all__ = [
     "KERNEL_NAMES",
     "box_blur",
@@ -241,6 +243,8 @@ def get_kernel(name: str) -> NDArray:
 
     Raises
     ------
+    TypeError
+        For a name that is not a string.
     ValueError
         For an unknown name; the message lists the valid names.
 
@@ -254,7 +258,7 @@ def get_kernel(name: str) -> NDArray:
     ValueError: unknown kernel 'sobel' (did you mean 'sobel_vertical'?); valid names: ...
     """
     if not isinstance(name, str):
-        raise ValueError(f"the kernel name must be a string, got {name!r}")
+        raise TypeError(f"the kernel name must be a string, got {name!r}")
     key = "_".join(name.strip().lower().replace("-", " ").split())
     if key in _KERNELS:
         return _KERNELS[key]()
@@ -297,7 +301,7 @@ def edge_similarity(filters: ArrayLike) -> NDArray[np.float64]:
     >>> edge_similarity(np.ones((3, 3)))
     array([0.])
     """
-    w = np.asarray(filters, dtype=np.float64)
+    w = _checks.numeric_array(filters, "the filters").astype(np.float64)
     if w.ndim == 4 and w.shape[2] == 1:
         w = w[:, :, 0, :]
     elif w.ndim == 2:

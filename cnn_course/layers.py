@@ -26,31 +26,15 @@ does not import it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from numbers import Integral
 from typing import Any
 
 import keras
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from cnn_course import ops, shapes
+from cnn_course import _checks, ops, shapes
 
 __all__ = ["LocallyConnected2D", "dense_matrix_of_conv", "keras_conv2d"]
-
-
-# --------------------------------------------------------------------------- checks
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, Integral) and not isinstance(value, bool | np.bool_)
-
-
-def _pair(value: int | Sequence[int], what: str) -> tuple[int, int]:
-    """``3`` -> ``(3, 3)``; ``(3, 5)`` stays; anything else that is not positive raises."""
-    pair = (value, value) if _is_int(value) else tuple(value)  # type: ignore[arg-type]
-    if len(pair) != 2 or not all(_is_int(v) and int(v) > 0 for v in pair):
-        raise ValueError(f"{what} must be a positive integer or a pair of them, got {value!r}")
-    return int(pair[0]), int(pair[1])
 
 
 # --------------------------------------------------------------------------- the layer
@@ -153,17 +137,13 @@ class LocallyConnected2D(keras.layers.Layer):
         **kwargs: Any,
     ) -> None:
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        if not _is_int(filters) or int(filters) <= 0:
-            raise ValueError(f"the number of filters must be a positive integer, got {filters!r}")
+        self.filters = _checks.positive_int(filters, "the number of filters")
+        self.kernel_size = _checks.int_pair(kernel_size, "the kernel size")
+        self.strides = _checks.int_pair(strides, "the stride")
         mode = padding.lower() if isinstance(padding, str) else padding
-        if mode not in ("valid", "same"):
-            raise ValueError(f"the padding must be 'valid' or 'same', got {padding!r}")
-        self.filters = int(filters)
-        self.kernel_size = _pair(kernel_size, "the kernel size")
-        self.strides = _pair(strides, "the stride")
-        self.padding = mode
+        self.padding = _checks.one_of(mode, "the padding", ("valid", "same"))
         self.activation = keras.activations.get(activation)
-        self.use_bias = bool(use_bias)
+        self.use_bias = _checks.flag(use_bias, "use_bias")
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.bias_initializer = keras.initializers.get(bias_initializer)
         self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
@@ -392,11 +372,11 @@ def dense_matrix_of_conv(
     >>> bool(np.array_equal(m @ x.ravel(), ops.conv2d(x, k).ravel()))
     True
     """
-    shape = tuple(input_shape)
-    if len(shape) not in (2, 3) or not all(_is_int(n) and int(n) > 0 for n in shape):
-        raise ValueError(
-            f"the input shape must be (H, W) or (H, W, C) with positive sizes, got {input_shape!r}"
-        )
+    if isinstance(input_shape, str) or not isinstance(input_shape, Sequence):
+        raise TypeError(f"the input shape must be a tuple (H, W) or (H, W, C), got {input_shape!r}")
+    if len(input_shape) not in (2, 3):
+        raise ValueError(f"the input shape must be (H, W) or (H, W, C), got {input_shape!r}")
+    shape = tuple(_checks.positive_int(n, "each size in the input shape") for n in input_shape)
     size = int(np.prod(shape))
     k = np.asarray(kernel)
     dtype = k.dtype if k.dtype.kind in "biu" else np.result_type(k.dtype, np.float64)

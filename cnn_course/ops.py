@@ -4,7 +4,12 @@ Zero padding, 2-D "convolution" as deep learning means it (cross-correlation) an
 mathematical convolution (the filter mirrored on both axes), stride, convolution over
 volume (an ``H×W×C`` image with ``f×f×C`` filters), several filters stacked, a whole
 convolutional layer (``z = W * a + b``, ``a = g(z)``), max / average / min pooling, and
-the translations used to show equivariance and invariance.
+the translations used to show equivariance and invariance. Also what the slides write
+next to a figure: the products-and-sum of one output value (:func:`step_products`), the
+pixels each window position covers (:func:`coverage`) or never sees
+(:func:`unseen_pixels`, :func:`describe_unseen`), the pixels max pooling keeps
+(:func:`pool_choices`). The figures of :mod:`cnn_course.viz` draw these; nothing here
+draws.
 
 Conventions
 -----------
@@ -16,6 +21,10 @@ Conventions
   computed exactly in ``int64`` (so ``uint8`` images cannot overflow); max and min
   pooling keep the input dtype; average pooling and :func:`conv_layer` return floats.
 * Inputs are never modified.
+* Bad input raises in the course's words: a wrong type (``True`` or ``3.0`` for a stride)
+  is a ``TypeError``, a wrong value (a stride of 0) a ``ValueError``.
+* The zeros of ``padding="same"`` come from :func:`cnn_course.shapes.keras_same_padding`,
+  the one home of that formula.
 
 Everything is vectorised: the filter windows are a strided *view* of the image
 (:func:`numpy.lib.stride_tricks.sliding_window_view`) contracted with the filters by
@@ -27,12 +36,15 @@ and serves as an independent check of the Keras layers.
 from __future__ import annotations
 
 from collections.abc import Callable
-from numbers import Integral
 from typing import Literal
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import ArrayLike, NDArray
+
+from cnn_course import _checks
+from cnn_course._format import format_number, size_text
+from cnn_course.shapes import POOL_MODES, padding_amounts
 
 __all__ = [
     "avg_pool",
@@ -40,13 +52,16 @@ __all__ = [
     "conv_layer",
     "convolve2d",
     "coverage",
+    "describe_unseen",
     "interior",
     "max_pool",
     "min_pool",
     "pool",
+    "pool_choices",
     "relu",
-    "same_padding_amounts",
     "shift",
+    "step_products",
+    "unseen_pixels",
     "zero_pad",
 ]
 
@@ -60,52 +75,15 @@ _FILTER_SHAPES = "(f, f), (f, f, C) or (f, f, C, K)"
 # --------------------------------------------------------------------------- checks
 
 
-def _size(h: int, w: int) -> str:
-    """Format a height and width the way the slides write them, e.g. ``6×6``."""
-    return f"{h}×{w}"
-
-
-def _is_int(value: object) -> bool:
-    """True for Python / NumPy integers, False for bools, floats and everything else."""
-    return isinstance(value, Integral) and not isinstance(value, bool)
-
-
-def _positive_int(value: object, what: str) -> int:
-    if not _is_int(value) or int(value) <= 0:
-        raise ValueError(f"{what} must be a positive integer, got {value!r}")
-    return int(value)
-
-
-def _non_negative_int(value: object, what: str) -> int:
-    if not _is_int(value) or int(value) < 0:
-        raise ValueError(f"{what} must be a non-negative integer, got {value!r}")
-    return int(value)
-
-
-def _whole_pixels(value: object, what: str) -> int:
-    if not _is_int(value):
-        raise ValueError(f"{what} must be a whole number of pixels, got {value!r}")
-    return int(value)
-
-
-def _numeric_array(a: ArrayLike, what: str) -> NDArray:
-    arr = np.asarray(a)
-    if arr.dtype.kind not in "biufc":
-        raise ValueError(f"the {what} must hold numbers, got an array of dtype {arr.dtype}")
-    if arr.size == 0:
-        raise ValueError(f"the {what} is empty (shape {arr.shape})")
-    return arr
-
-
 def _image(x: ArrayLike, what: str = "image") -> NDArray:
-    arr = _numeric_array(x, what)
+    arr = _checks.numeric_array(x, f"the {what}")
     if arr.ndim not in (2, 3):
         raise ValueError(f"the {what} must be {_IMAGE_SHAPES}, got shape {arr.shape}")
     return arr
 
 
 def _filter(k: ArrayLike) -> NDArray:
-    arr = _numeric_array(k, "filter")
+    arr = _checks.numeric_array(k, "the filter")
     if arr.ndim not in (2, 3, 4):
         raise ValueError(f"the filter must have shape {_FILTER_SHAPES}, got shape {arr.shape}")
     return arr
@@ -117,61 +95,6 @@ def _exact_dtype(*arrays: NDArray) -> np.dtype:
     if all(a.dtype.kind in "biu" for a in arrays):
         return np.dtype(np.int64)
     return np.result_type(*arrays)
-
-
-def same_padding_amounts(n: int, f: int, s: int = 1) -> tuple[int, int]:
-    """Zeros added before and after one axis by Keras' ``padding="same"``.
-
-    Keras makes the output ``ceil(n / s)`` long and pads
-    ``max((ceil(n / s) - 1) * s + f - n, 0)`` zeros in total, putting the odd one at the
-    end (bottom / right). For stride 1 and an odd filter this is the slide's
-    ``p = (f - 1) / 2`` on both sides; otherwise it can be asymmetric.
-
-    Parameters
-    ----------
-    n : int
-        Input length (height or width).
-    f : int
-        Filter length along that axis.
-    s : int, default 1
-        Stride.
-
-    Returns
-    -------
-    (before, after) : tuple of int
-
-    Examples
-    --------
-    >>> same_padding_amounts(6, 3)        # the slide's p = (3 - 1) / 2 = 1
-    (1, 1)
-    >>> same_padding_amounts(6, 4)        # even filter: the extra zero goes after
-    (1, 2)
-    >>> same_padding_amounts(7, 3, s=2)   # output ceil(7 / 2) = 4 needs 2 zeros
-    (1, 1)
-    >>> same_padding_amounts(6, 3, s=2)   # output 3 needs only 1 zero, at the end
-    (0, 1)
-    """
-    n = _positive_int(n, "the input size")
-    f = _positive_int(f, "the filter size")
-    s = _positive_int(s, "the stride")
-    out = -(-n // s)  # ceil(n / s) in integers
-    total = max((out - 1) * s + f - n, 0)
-    return total // 2, total - total // 2
-
-
-def _padding_amounts(padding: object, n: int, f: int, s: int) -> tuple[int, int]:
-    if isinstance(padding, str):
-        mode = padding.lower()
-        if mode == "valid":
-            return 0, 0
-        if mode == "same":
-            return same_padding_amounts(n, f, s)
-    elif _is_int(padding):
-        p = _non_negative_int(padding, "the padding")
-        return p, p
-    raise ValueError(
-        f"the padding must be 'valid', 'same' or a non-negative integer, got {padding!r}"
-    )
 
 
 def _pad_hw(x: NDArray, rows: tuple[int, int], cols: tuple[int, int]) -> NDArray:
@@ -210,7 +133,7 @@ def zero_pad(x: ArrayLike, p: int) -> NDArray:
     (8, 8, 3)
     """
     img = _image(x)
-    p = _non_negative_int(p, "the padding")
+    p = _checks.non_negative_int(p, "the padding")
     return _pad_hw(img, (p, p), (p, p))
 
 
@@ -236,8 +159,8 @@ def conv2d(x: ArrayLike, k: ArrayLike, stride: int = 1, padding: Padding = 0) ->
         Step of the filter, the same down and across.
     padding : int or {"valid", "same"}, default 0
         ``p`` zeros on every side; ``"valid"`` is ``p = 0``; ``"same"`` pads exactly like
-        Keras (see :func:`same_padding_amounts`): the output is ``ceil(n / s)`` long, which
-        for stride 1 means the same size as the input.
+        Keras (see :func:`cnn_course.shapes.padding_amounts`): the output is
+        ``ceil(n / s)`` long, which for stride 1 means the same size as the input.
 
     Returns
     -------
@@ -256,15 +179,8 @@ def conv2d(x: ArrayLike, k: ArrayLike, stride: int = 1, padding: Padding = 0) ->
     --------
     The slide's 6×6 image and vertical-edge filter (6 - 3 + 1 = 4):
 
-    >>> image = np.array([[3, 0, 1, 2, 7, 4],
-    ...                   [1, 5, 8, 9, 3, 1],
-    ...                   [2, 7, 2, 5, 1, 3],
-    ...                   [0, 1, 3, 1, 7, 8],
-    ...                   [4, 2, 1, 6, 2, 8],
-    ...                   [2, 4, 5, 2, 3, 9]])
-    >>> vertical = np.array([[1, 0, -1],
-    ...                      [1, 0, -1],
-    ...                      [1, 0, -1]])
+    >>> from cnn_course import slides
+    >>> image, vertical = slides.IMAGE_6X6, slides.VERTICAL_EDGE_FILTER
     >>> conv2d(image, vertical)
     array([[ -5,  -4,   0,   8],
            [-10,  -2,   2,   3],
@@ -273,8 +189,7 @@ def conv2d(x: ArrayLike, k: ArrayLike, stride: int = 1, padding: Padding = 0) ->
 
     Bright on the left, dark on the right: the edge shows up down the middle.
 
-    >>> step = np.array([[10, 10, 10, 0, 0, 0]] * 6)
-    >>> conv2d(step, vertical)
+    >>> conv2d(slides.STEP_IMAGE_6X6, vertical)
     array([[ 0, 30, 30,  0],
            [ 0, 30, 30,  0],
            [ 0, 30, 30,  0],
@@ -288,14 +203,7 @@ def conv2d(x: ArrayLike, k: ArrayLike, stride: int = 1, padding: Padding = 0) ->
     The strided example: 7×7 input, stride 2, floor((7 - 3) / 2) + 1 = 3. The slides
     print 83 and 127 where the correct values are 88 and 117:
 
-    >>> x7 = np.array([[2, 3, 7, 4, 6, 2, 9],
-    ...                [6, 6, 9, 8, 7, 4, 3],
-    ...                [3, 4, 8, 3, 8, 9, 7],
-    ...                [7, 8, 3, 6, 6, 3, 4],
-    ...                [4, 2, 1, 8, 3, 4, 6],
-    ...                [3, 2, 4, 1, 9, 8, 3],
-    ...                [0, 1, 3, 9, 2, 1, 4]])
-    >>> conv2d(x7, [[3, 4, 4], [1, 0, 2], [-1, 0, 3]], stride=2)
+    >>> conv2d(slides.STRIDE_IMAGE_7X7, slides.STRIDE_FILTER, stride=2)
     array([[ 91, 100,  88],
            [ 69,  91, 117],
            [ 44,  72,  74]])
@@ -308,7 +216,7 @@ def conv2d(x: ArrayLike, k: ArrayLike, stride: int = 1, padding: Padding = 0) ->
     (4, 4)
     >>> bank = np.zeros((3, 3, 3, 2), dtype=int)
     >>> bank[:, :, 0, 0] = vertical      # filter 0 looks at the red channel only
-    >>> bank[:, :, 1, 1] = vertical.T    # filter 1: horizontal edges in green
+    >>> bank[:, :, 1, 1] = vertical.T   # filter 1: horizontal edges in green
     >>> out = conv2d(rgb, bank)
     >>> out.shape
     (4, 4, 2)
@@ -317,7 +225,7 @@ def conv2d(x: ArrayLike, k: ArrayLike, stride: int = 1, padding: Padding = 0) ->
     """
     img = _image(x)
     kernel = _filter(k)
-    s = _positive_int(stride, "the stride")
+    s = _checks.positive_int(stride, "the stride")
 
     volume = img if img.ndim == 3 else img[:, :, np.newaxis]
     if kernel.ndim == 2:
@@ -340,15 +248,14 @@ def conv2d(x: ArrayLike, k: ArrayLike, stride: int = 1, padding: Padding = 0) ->
             f"channels in the filter ({k_c})"
         )
 
-    rows = _padding_amounts(padding, n_h, f_h, s)
-    cols = _padding_amounts(padding, n_w, f_w, s)
+    rows, cols = padding_amounts(padding, (n_h, n_w), (f_h, f_w), s)
     dtype = _exact_dtype(img, kernel)
     padded = _pad_hw(volume.astype(dtype, copy=False), rows, cols)
     p_h, p_w = padded.shape[:2]
     if f_h > p_h or f_w > p_w:
         what = "the padded input" if (sum(rows) + sum(cols)) else "the input"
         raise ValueError(
-            f"the filter ({_size(f_h, f_w)}) is larger than {what} ({_size(p_h, p_w)})"
+            f"the filter ({size_text(f_h, f_w)}) is larger than {what} ({size_text(p_h, p_w)})"
         )
 
     # windows[i, j, c, a, b] = padded[i*s + a, j*s + b, c]: a view, nothing is copied yet.
@@ -386,6 +293,84 @@ def convolve2d(x: ArrayLike, k: ArrayLike, stride: int = 1, padding: Padding = 0
     """
     kernel = _filter(k)
     return conv2d(x, kernel[::-1, ::-1], stride=stride, padding=padding)
+
+
+def step_products(
+    image: ArrayLike,
+    kernel: ArrayLike,
+    i: int,
+    j: int,
+    stride: int = 1,
+    padding: Padding = 0,
+    fmt: str | None = None,
+) -> tuple[str, int | float]:
+    """The products-and-sum the slide writes for output position ``(i, j)``.
+
+    The filter sits on the window whose top-left pixel is ``(i·s, j·s)`` of the padded
+    image; each pixel is multiplied by the filter entry on top of it and everything is
+    added up. The products are listed column by column, as the slide does.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W) or (H, W, C)
+    kernel : array_like, shape (f, f) or (f, f, C)
+        One filter (for a filter bank pick one, ``kernel[..., k]``).
+    i, j : int
+        Row and column of the output value.
+    stride, padding
+        As in :func:`conv2d`.
+    fmt : str, optional
+        Number format (default: integers as integers, other values compactly, as the
+        slides write them).
+
+    Returns
+    -------
+    (text, value)
+        The sum written out, and its value (equal to ``conv2d(image, kernel)[i, j]``).
+
+    Examples
+    --------
+    The slide's first window of the 6×6 image under the vertical-edge filter:
+
+    >>> from cnn_course import slides
+    >>> text, value = step_products(slides.IMAGE_6X6, slides.VERTICAL_EDGE_FILTER, 0, 0)
+    >>> print(text)
+    3×1 + 1×1 + 2×1 + 0×0 + 5×0 + 7×0 + 1×-1 + 8×-1 + 2×-1 = -5
+    >>> value
+    -5
+
+    The stride-2 example, top-right value: the slides print 83, the sum is 88.
+
+    >>> x7, k = slides.STRIDE_IMAGE_7X7, slides.STRIDE_FILTER
+    >>> print(step_products(x7, k, 0, 2, stride=2)[0])
+    6×3 + 7×1 + 8×-1 + 2×4 + 4×0 + 9×0 + 9×4 + 3×2 + 7×3 = 88
+    """
+    x = _image(image)
+    k = _filter(kernel)
+    if k.ndim == 4:
+        raise ValueError(
+            f"step_products follows one filter; the filter bank of shape {k.shape} holds "
+            f"{k.shape[3]}: pick one with kernel[..., k]"
+        )
+    out_shape = conv2d(x, k, stride=stride, padding=padding).shape  # checks the rest
+    i = _checks.integer(i, "the output row i")
+    j = _checks.integer(j, "the output column j")
+    if not (0 <= i < out_shape[0] and 0 <= j < out_shape[1]):
+        raise ValueError(
+            f"the output position ({i}, {j}) is outside the {size_text(*out_shape[:2])} output"
+        )
+    rows, cols = padding_amounts(padding, x.shape, k.shape, stride)
+    padded = _pad_hw(x, rows, cols)
+    window = padded[i * stride : i * stride + k.shape[0], j * stride : j * stride + k.shape[1]]
+    # .T reverses every axis, so ravel() lists the products column by column like the slide
+    pixels, weights = window.T.ravel(), k.T.ravel()
+    dtype = _exact_dtype(x, k)
+    value = (pixels.astype(dtype) * weights.astype(dtype)).sum().item()
+    terms = " + ".join(
+        f"{format_number(a, fmt)}×{format_number(b, fmt)}"
+        for a, b in zip(pixels, weights, strict=True)
+    )
+    return f"{terms} = {format_number(value, fmt)}", value
 
 
 def relu(z: ArrayLike) -> NDArray:
@@ -432,13 +417,8 @@ def conv_layer(
     --------
     The slide's 6×6 image through a 3×3 vertical-edge filter, bias -2, ReLU:
 
-    >>> image = np.array([[3, 0, 1, 2, 7, 4],
-    ...                   [1, 5, 8, 9, 3, 1],
-    ...                   [2, 7, 2, 5, 1, 3],
-    ...                   [0, 1, 3, 1, 7, 8],
-    ...                   [4, 2, 1, 6, 2, 8],
-    ...                   [2, 4, 5, 2, 3, 9]])
-    >>> conv_layer(image, [[1, 0, -1]] * 3, b=-2)
+    >>> from cnn_course import slides
+    >>> conv_layer(slides.IMAGE_6X6, slides.VERTICAL_EDGE_FILTER, b=-2)
     array([[0., 0., 0., 6.],
            [0., 0., 0., 1.],
            [0., 0., 0., 0.],
@@ -450,9 +430,7 @@ def conv_layer(
     (4, 4, 10)
     """
     weights = _filter(w)
-    bias = np.asarray(b)
-    if bias.dtype.kind not in "biufc":
-        raise ValueError(f"the bias must hold numbers, got an array of dtype {bias.dtype}")
+    bias = _checks.numeric_array(b, "the bias")
     n_filters = weights.shape[3] if weights.ndim == 4 else 1
     if bias.ndim > 1 or bias.size not in {1, n_filters}:
         expected = f"({n_filters},)" if weights.ndim == 4 else "a single number"
@@ -483,7 +461,8 @@ def pool(x: ArrayLike, f: int = 2, s: int = 2, mode: PoolMode = "max") -> NDArra
     A ``f×f`` window slides with stride ``s``; each position keeps the largest, the
     mean or the smallest value. Output size ``floor((n - f) / s) + 1`` (Keras
     ``"valid"`` pooling: leftover rows and columns are dropped). Pooling has no
-    parameters to learn.
+    parameters to learn. :func:`max_pool`, :func:`avg_pool` and :func:`min_pool` are
+    this function with the mode fixed.
 
     Parameters
     ----------
@@ -503,22 +482,39 @@ def pool(x: ArrayLike, f: int = 2, s: int = 2, mode: PoolMode = "max") -> NDArra
 
     Examples
     --------
-    >>> pool([[1, 3, 2, 1],
-    ...       [2, 9, 1, 1],
-    ...       [1, 3, 2, 3],
-    ...       [5, 6, 1, 2]], mode="min")
+    The slides' 4×4 example (deck 000, f = 2, s = 2) and the French deck's 6×6 one:
+
+    >>> from cnn_course import slides
+    >>> pool(slides.POOL_IMAGE_4X4)
+    array([[9, 2],
+           [6, 3]])
+    >>> pool(slides.POOL_IMAGE_4X4, mode="min")
     array([[1, 1],
            [1, 1]])
+    >>> pool(slides.IMAGE_6X6, mode="avg")
+    array([[2.25, 5.  , 3.75],
+           [2.5 , 2.75, 4.75],
+           [3.  , 3.5 , 5.5 ]])
+
+    Each channel is pooled on its own: (6, 6, 2) -> (3, 3, 2).
+
+    >>> out = pool(np.stack([slides.IMAGE_6X6, 10 - slides.IMAGE_6X6], axis=-1))
+    >>> out.shape
+    (3, 3, 2)
+    >>> out[:, :, 1]                 # the max of 10 - x is 10 - (the min of x)
+    array([[10,  9,  9],
+           [10,  9,  9],
+           [ 8,  9,  8]])
     """
-    if mode not in ("max", "avg", "average", "min"):
-        raise ValueError(f"unknown pooling mode {mode!r}: use 'max', 'avg' or 'min'")
+    mode = _checks.one_of(mode, "the pooling mode", POOL_MODES)
     img = _image(x)
-    f = _positive_int(f, "the pooling window size f")
-    s = _positive_int(s, "the stride")
+    f = _checks.positive_int(f, "the pooling window size f")
+    s = _checks.positive_int(s, "the stride")
     n_h, n_w = img.shape[:2]
     if f > n_h or f > n_w:
         raise ValueError(
-            f"the pooling window ({_size(f, f)}) is larger than the input ({_size(n_h, n_w)})"
+            f"the pooling window ({size_text(f, f)}) is larger than the input "
+            f"({size_text(n_h, n_w)})"
         )
     # windows[i, j, (c,) a, b] = x[i*s + a, j*s + b (, c)]: a view, nothing copied.
     windows = sliding_window_view(img, (f, f), axis=(0, 1))[::s, ::s]
@@ -530,76 +526,75 @@ def pool(x: ArrayLike, f: int = 2, s: int = 2, mode: PoolMode = "max") -> NDArra
 
 
 def max_pool(x: ArrayLike, f: int = 2, s: int = 2) -> NDArray:
-    """Max pooling (see :func:`pool`): keep the largest value of each ``f×f`` window.
+    """Max pooling: :func:`pool` keeping the largest value of each ``f×f`` window.
 
-    Examples
-    --------
-    The slides' 4×4 example (f = 2, s = 2):
-
-    >>> max_pool([[1, 3, 2, 1],
-    ...           [2, 9, 1, 1],
-    ...           [1, 3, 2, 3],
-    ...           [5, 6, 1, 2]])
-    array([[9, 2],
-           [6, 3]])
-
-    The French deck's 6×6 example:
-
-    >>> image = np.array([[3, 0, 1, 2, 7, 4],
-    ...                   [1, 5, 8, 9, 3, 1],
-    ...                   [2, 7, 2, 5, 1, 3],
-    ...                   [0, 1, 3, 1, 7, 8],
-    ...                   [4, 2, 1, 6, 2, 8],
-    ...                   [2, 4, 5, 2, 3, 9]])
-    >>> max_pool(image)
-    array([[5, 9, 7],
-           [7, 5, 8],
-           [4, 6, 9]])
-
-    Each channel is pooled on its own: (6, 6, 2) -> (3, 3, 2).
-
-    >>> out = max_pool(np.stack([image, 10 - image], axis=-1))
-    >>> out.shape
-    (3, 3, 2)
-    >>> out[:, :, 1]                 # the max of 10 - x is 10 - (the min of x)
-    array([[10,  9,  9],
-           [10,  9,  9],
-           [ 8,  9,  8]])
+    >>> from cnn_course import slides
+    >>> np.array_equal(max_pool(slides.IMAGE_6X6), slides.POOL_MAX_3X3)   # deck 002
+    True
     """
     return pool(x, f, s, mode="max")
 
 
 def avg_pool(x: ArrayLike, f: int = 2, s: int = 2) -> NDArray:
-    """Average pooling (see :func:`pool`): the mean of each ``f×f`` window, as floats.
+    """Average pooling: :func:`pool` taking the mean of each ``f×f`` window, as floats.
 
-    Examples
-    --------
-    The French deck's 6×6 example (f = 2, s = 2):
-
-    >>> image = np.array([[3, 0, 1, 2, 7, 4],
-    ...                   [1, 5, 8, 9, 3, 1],
-    ...                   [2, 7, 2, 5, 1, 3],
-    ...                   [0, 1, 3, 1, 7, 8],
-    ...                   [4, 2, 1, 6, 2, 8],
-    ...                   [2, 4, 5, 2, 3, 9]])
-    >>> avg_pool(image)
-    array([[2.25, 5.  , 3.75],
-           [2.5 , 2.75, 4.75],
-           [3.  , 3.5 , 5.5 ]])
+    >>> from cnn_course import slides
+    >>> np.array_equal(avg_pool(slides.IMAGE_6X6), slides.POOL_AVG_3X3)   # deck 002
+    True
     """
     return pool(x, f, s, mode="avg")
 
 
 def min_pool(x: ArrayLike, f: int = 2, s: int = 2) -> NDArray:
-    """Min pooling (see :func:`pool`): keep the smallest value of each ``f×f`` window.
+    """Min pooling: :func:`pool` keeping the smallest value of each ``f×f`` window.
 
-    Examples
-    --------
     >>> min_pool([[3, 0, 1, 2], [1, 5, 8, 9], [2, 7, 2, 5], [0, 1, 3, 1]])
     array([[0, 1],
            [0, 1]])
     """
     return pool(x, f, s, mode="min")
+
+
+def pool_choices(x: ArrayLike, f: int = 2, s: int = 2, mode: PoolMode = "max") -> NDArray:
+    """Which pixels max (or min) pooling keeps: the value each window reports.
+
+    Average pooling uses every pixel of its window, so only ``"max"`` and ``"min"`` have
+    a choice to show. When several pixels of a window share the largest (smallest)
+    value, all of them are marked.
+
+    Parameters
+    ----------
+    x, f, s, mode
+        As in :func:`pool`.
+
+    Returns
+    -------
+    numpy.ndarray of bool, the shape of ``x``
+
+    Examples
+    --------
+    >>> from cnn_course import slides
+    >>> pool_choices(slides.POOL_IMAGE_4X4).astype(int)   # 9, 2, 6 and 3 (deck 000)
+    array([[0, 0, 1, 0],
+           [0, 1, 0, 0],
+           [0, 0, 0, 1],
+           [0, 1, 0, 0]])
+    """
+    if _checks.one_of(mode, "the pooling mode", POOL_MODES) not in ("max", "min"):
+        raise ValueError(
+            f"only max and min pooling choose a pixel; {mode!r} pooling uses every pixel of "
+            "its window"
+        )
+    img = _image(x)
+    out = pool(img, f, s, mode)  # checks f and s
+    oh, ow = out.shape[:2]
+    # windows[i, j, (c,) a, b] = x[i*s + a, j*s + b (, c)]; hit where it equals the result
+    windows = sliding_window_view(img, (f, f), axis=(0, 1))[::s, ::s]
+    hit = windows == out[..., np.newaxis, np.newaxis]
+    chosen = np.zeros(img.shape, dtype=bool)
+    for a, b in np.ndindex(f, f):  # f² offsets inside the window, each over every window
+        chosen[a : a + s * (oh - 1) + 1 : s, b : b + s * (ow - 1) + 1 : s] |= hit[..., a, b]
+    return chosen
 
 
 # --------------------------------------------------------------------------- translations
@@ -635,8 +630,8 @@ def shift(x: ArrayLike, dy: int, dx: int) -> NDArray:
     True
     """
     img = _image(x)
-    dy = _whole_pixels(dy, "dy")
-    dx = _whole_pixels(dx, "dx")
+    dy = _checks.integer(dy, "dy (pixels down)")
+    dx = _checks.integer(dx, "dx (pixels right)")
     out = np.zeros_like(img)
     dst_r, src_r = _shift_slices(dy, img.shape[0])
     dst_c, src_c = _shift_slices(dx, img.shape[1])
@@ -659,10 +654,10 @@ def interior(x: ArrayLike, margin: int) -> NDArray:
            [ 9, 10]])
     """
     img = _image(x, "array")
-    m = _non_negative_int(margin, "the margin")
+    m = _checks.non_negative_int(margin, "the margin")
     n_h, n_w = img.shape[:2]
     if 2 * m >= n_h or 2 * m >= n_w:
-        raise ValueError(f"a margin of {m} leaves nothing of a {_size(n_h, n_w)} array")
+        raise ValueError(f"a margin of {m} leaves nothing of a {size_text(n_h, n_w)} array")
     return img[m : n_h - m, m : n_w - m]
 
 
@@ -703,15 +698,17 @@ def coverage(shape: tuple[int, int], f: int, stride: int = 1, padding: Padding =
     """
     if len(shape) != 2:
         raise ValueError(f"the shape must be (H, W), got {shape!r}")
-    n_h, n_w = (_positive_int(n, "the input size") for n in shape)
-    f = _positive_int(f, "the filter size")
-    s = _positive_int(stride, "the stride")
+    n_h, n_w = (_checks.positive_int(n, "the input size") for n in shape)
+    f = _checks.positive_int(f, "the filter size")
+    s = _checks.positive_int(stride, "the stride")
 
-    pads = [_padding_amounts(padding, n, f, s) for n in (n_h, n_w)]
+    pads = padding_amounts(padding, (n_h, n_w), (f, f), s)
     p_h, p_w = (n + sum(pad) for n, pad in zip((n_h, n_w), pads, strict=True))
     if f > p_h or f > p_w:
         what = "the padded input" if sum(map(sum, pads)) else "the input"
-        raise ValueError(f"the filter ({_size(f, f)}) is larger than {what} ({_size(p_h, p_w)})")
+        raise ValueError(
+            f"the filter ({size_text(f, f)}) is larger than {what} ({size_text(p_h, p_w)})"
+        )
 
     def per_axis(n: int, before: int, length: int) -> NDArray:
         starts = np.arange(0, length - f + 1, s)  # top (left) edge of every window
@@ -720,3 +717,65 @@ def coverage(shape: tuple[int, int], f: int, stride: int = 1, padding: Padding =
 
     # A window covers (row, col) iff it covers the row and the column: counts multiply.
     return np.outer(per_axis(n_h, pads[0][0], p_h), per_axis(n_w, pads[1][0], p_w))
+
+
+def unseen_pixels(n: int, f: int, p: int = 0, s: int = 1) -> NDArray:
+    """Mask of the pixels of an ``n×n`` input that no filter position ever covers.
+
+    Keras floors ``(n + 2p - f) / s + 1``: when the stride does not land exactly on the
+    last column, the last rows and columns are silently dropped (and a stride larger
+    than the filter skips pixels in between). :func:`coverage` counted down to a yes/no.
+
+    Parameters
+    ----------
+    n, f, p, s : int
+        Input size, filter size, padding and stride.
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (n, n)
+
+    Examples
+    --------
+    7×7 input, 3×3 filter, stride 3: floor(4 / 3) + 1 = 2 positions, the last row and
+    column are never seen; with stride 2 the filter fits exactly.
+
+    >>> unseen_pixels(7, 3, s=3).astype(int)[-2:]
+    array([[0, 0, 0, 0, 0, 0, 1],
+           [1, 1, 1, 1, 1, 1, 1]])
+    >>> int(unseen_pixels(7, 3, s=3).sum()), bool(unseen_pixels(7, 3, s=2).any())
+    (13, False)
+    """
+    p = _checks.non_negative_int(p, "the padding")
+    return coverage((n, n), f, stride=s, padding=p) == 0
+
+
+def describe_unseen(mask: ArrayLike) -> str:
+    """Say in words which pixels a stride never sees (``mask`` from :func:`unseen_pixels`).
+
+    Examples
+    --------
+    >>> describe_unseen(unseen_pixels(7, 3, s=3))
+    'the last row and column (13 pixels) are never seen'
+    >>> describe_unseen(unseen_pixels(8, 3, s=3))
+    'the last 2 rows and columns (28 pixels) are never seen'
+    >>> describe_unseen(unseen_pixels(5, 1, s=2))
+    'rows and columns 1, 3 (16 pixels) are never seen'
+    >>> describe_unseen(unseen_pixels(7, 3, s=2))
+    'every pixel is seen'
+    """
+    mask = _checks.numeric_array(mask, "the mask of unseen pixels", ndim=(2,)).astype(bool)
+    if not mask.any():
+        return "every pixel is seen"
+    rows = np.flatnonzero(mask.all(axis=1))
+    n = mask.shape[0]
+    pixels = int(mask.sum())
+    if rows.tolist() == list(range(n - len(rows), n)):
+        which = (
+            "the last row and column"
+            if len(rows) == 1
+            else f"the last {len(rows)} rows and columns"
+        )
+    else:
+        which = f"rows and columns {', '.join(map(str, rows))}"
+    return f"{which} ({pixels} pixels) are never seen"

@@ -8,12 +8,15 @@ Nothing here imports TensorFlow at module import time, so ``quick_mode()`` and
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import platform
 import sys
 from typing import Any
 
 import numpy as np
+
+from cnn_course import _checks, _lazy
 
 QUICK_ENV = "CNN_COURSE_QUICK"
 """Environment variable that switches the notebooks to quick mode (the tests set it)."""
@@ -88,16 +91,15 @@ def progress_bar(total: int, desc: str, *, enabled: bool = True, leave: bool = T
     """
     from tqdm import tqdm
 
-    if not isinstance(total, int) or total < 0:
-        raise ValueError(f"a progress bar needs a whole number of steps >= 0, got {total!r}")
+    total = _checks.non_negative_int(total, "the number of steps of a progress bar")
     # file=sys.stderr and disable=False: tqdm's default (disable=None) switches itself off
     # when stderr is not a terminal, which is always the case in a Jupyter kernel.
     return tqdm(
         total=total,
         desc=desc,
         file=sys.stderr,
-        disable=not enabled,
-        leave=leave,
+        disable=not _checks.flag(enabled, "enabled"),
+        leave=_checks.flag(leave, "leave"),
         mininterval=0.5,
         dynamic_ncols=False,
         ncols=80,
@@ -113,16 +115,23 @@ def seed_everything(seed: int = 0) -> None:
     Parameters
     ----------
     seed : int
-        The seed; the course uses 0 unless a notebook says otherwise.
-    """
-    import keras
+        The seed (a whole number >= 0); the course uses 0 unless a notebook says otherwise.
 
-    keras.utils.set_random_seed(seed)
+    Examples
+    --------
+    >>> seed_everything(0)
+    >>> seed_everything(0.5)
+    Traceback (most recent call last):
+    ...
+    TypeError: the seed must be a whole number, got 0.5 (a float)
+    """
+    seed = _checks.non_negative_int(seed, "the seed")
+    _lazy.keras().utils.set_random_seed(seed)
 
 
 def devices() -> dict[str, int]:
     """Count the accelerators TensorFlow sees: ``{"CPU": n, "GPU": n, "TPU": n}``."""
-    import tensorflow as tf
+    tf = _lazy.tensorflow()
 
     return {kind: len(tf.config.list_logical_devices(kind)) for kind in ("CPU", "GPU", "TPU")}
 
@@ -145,9 +154,7 @@ def report() -> dict[str, str]:
         ``python``, ``tensorflow``, ``keras``, ``numpy``, ``device`` and ``colab``
         (``"yes"``/``"no"``) and ``quick_mode``.
     """
-    import keras
-    import tensorflow as tf
-
+    keras, tf = _lazy.keras(), _lazy.tensorflow()
     info = {
         "python": platform.python_version(),
         "tensorflow": tf.__version__,
@@ -184,6 +191,8 @@ class StrategyChoice:
         Whether the global Keras dtype policy was set to ``mixed_float16``.
     reason : str
         One sentence for the notebook.
+    strategy : tf.distribute.Strategy
+        The strategy itself: build the model inside ``choice.scope()``.
     """
 
     name: str
@@ -191,24 +200,22 @@ class StrategyChoice:
     replicas: int
     mixed_precision: bool
     reason: str
+    strategy: Any = dataclasses.field(repr=False, compare=False)
+
+    def scope(self) -> Any:
+        """``self.strategy.scope()``: build (and compile) the model inside it."""
+        return self.strategy.scope()
 
 
-_last_choice: StrategyChoice | None = None
-
-
-def last_strategy_choice() -> StrategyChoice | None:
-    """The choice made by the latest call of :func:`strategy` (None before the first call)."""
-    return _last_choice
-
-
+@functools.cache
 def _tpu_resolver() -> object | None:
     """A connected TPU cluster resolver on Colab / Cloud TPUs, else None.
 
     Only tried where a TPU can exist (Colab, ``TPU_NAME`` set, or a TPU VM's
     ``/dev/accel0``): elsewhere the resolver would wait on the cloud metadata server.
+    Cached: connecting initialises the TPU system, which must happen once per process.
     """
-    import tensorflow as tf
-
+    tf = _lazy.tensorflow()
     if not (
         in_colab()
         or "TPU_NAME" in os.environ
@@ -226,13 +233,11 @@ def _tpu_resolver() -> object | None:
 
 
 def _compute_capability(gpu: object) -> tuple[int, int]:
-    import tensorflow as tf
-
-    details = tf.config.experimental.get_device_details(gpu)
+    details = _lazy.tensorflow().config.experimental.get_device_details(gpu)
     return tuple(details.get("compute_capability", (0, 0)))  # type: ignore[return-value]
 
 
-def strategy(mixed_precision: bool = True, verbose: bool = True) -> object:
+def strategy(mixed_precision: bool = True, verbose: bool = True) -> StrategyChoice:
     """Pick the distribution strategy for the hardware the course runs on.
 
     * a TPU (Colab or Cloud, found by ``TPUClusterResolver``) → ``TPUStrategy``;
@@ -254,21 +259,20 @@ def strategy(mixed_precision: bool = True, verbose: bool = True) -> object:
 
     Returns
     -------
-    tf.distribute.Strategy
-        The choice is also kept: :func:`last_strategy_choice`.
+    StrategyChoice
+        The choice and why; ``choice.strategy`` is the ``tf.distribute.Strategy``.
 
     Examples
     --------
-    >>> chosen = strategy(verbose=False)          # this CPU-only machine
-    >>> last_strategy_choice().name, last_strategy_choice().mixed_precision
-    ('default', False)
-    >>> with chosen.scope():
+    >>> choice = strategy(verbose=False)          # this CPU-only machine
+    >>> choice.name, choice.replicas, choice.mixed_precision
+    ('default', 1, False)
+    >>> with choice.scope():
     ...     pass
     """
-    global _last_choice
-    import keras
-    import tensorflow as tf
-
+    mixed_precision = _checks.flag(mixed_precision, "mixed_precision")
+    verbose = _checks.flag(verbose, "verbose")
+    keras, tf = _lazy.keras(), _lazy.tensorflow()
     use_mixed = False
     resolver = _tpu_resolver()
     if resolver is not None:
@@ -299,16 +303,16 @@ def strategy(mixed_precision: bool = True, verbose: bool = True) -> object:
             )
     if use_mixed:
         keras.mixed_precision.set_global_policy("mixed_float16")
-    _last_choice = StrategyChoice(
+    if verbose:
+        print(f"strategy: {choice_name} ({reason})")
+    return StrategyChoice(
         name=choice_name,
         device=device,
         replicas=int(chosen.num_replicas_in_sync),
         mixed_precision=use_mixed,
         reason=reason,
+        strategy=chosen,
     )
-    if verbose:
-        print(f"strategy: {choice_name} ({reason})")
-    return chosen
 
 
 def logical_cpus(n: int = 2) -> list[str]:
@@ -330,15 +334,13 @@ def logical_cpus(n: int = 2) -> list[str]:
 
     Raises
     ------
-    ValueError
-        If ``n`` is not a positive integer.
+    TypeError, ValueError
+        If ``n`` is not a whole number >= 1.
     RuntimeError
         If TensorFlow has already initialised its devices in this process.
     """
-    import tensorflow as tf
-
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"the number of logical CPUs must be a positive integer, got {n!r}")
+    n = _checks.positive_int(n, "the number of logical CPUs")
+    tf = _lazy.tensorflow()
     cpu = tf.config.list_physical_devices("CPU")[0]
     try:
         tf.config.set_logical_device_configuration(

@@ -15,9 +15,11 @@ Python script, or ``interactive=False`` — it prints a one-line note and return
 static :class:`~matplotlib.figure.Figure` for the starting values, so a notebook still
 shows something meaningful (e.g. on GitHub). Put the call last in its cell.
 
-All the computing is done by pure functions that the callbacks call and the tests
-check: :func:`convolution_step_text`, :func:`calculator_summary`,
-:func:`filter_caption`, plus :mod:`cnn_course.viz` and :mod:`cnn_course.ops`.
+The numbers come from the NumPy core (:mod:`cnn_course.ops`, :mod:`cnn_course.shapes`)
+and the pictures from :mod:`cnn_course.viz`; what is left here is putting them into
+words — :func:`convolution_step_text`, :func:`calculator_summary`,
+:func:`filter_caption`, pure functions that the callbacks call and the tests check — and
+the widgets themselves.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from cnn_course import ops, shapes, viz
+from cnn_course import _checks, ops, shapes, viz
+from cnn_course._format import format_number, size_text
 
 if TYPE_CHECKING:
     import ipywidgets
@@ -66,7 +69,7 @@ def _widgets(interactive: bool | None) -> tuple[ModuleType | None, str]:
     ``interactive=None`` builds widgets only inside a Jupyter kernel; ``True`` builds them
     wherever ipywidgets imports (the tests use this); ``False`` never does.
     """
-    if interactive is False:
+    if interactive is not None and not _checks.flag(interactive, "interactive"):
         return None, "interactive=False"
     try:
         import ipywidgets
@@ -121,19 +124,18 @@ def convolution_step_text(
 
     Examples
     --------
-    >>> image = [[3, 0, 1, 2, 7, 4], [1, 5, 8, 9, 3, 1], [2, 7, 2, 5, 1, 3],
-    ...          [0, 1, 3, 1, 7, 8], [4, 2, 1, 6, 2, 8], [2, 4, 5, 2, 3, 9]]
-    >>> print(convolution_step_text(image, [[1, 0, -1]] * 3, 0))
+    >>> from cnn_course import slides
+    >>> image, vertical = slides.IMAGE_6X6, slides.VERTICAL_EDGE_FILTER
+    >>> print(convolution_step_text(image, vertical, 0))
     step 1 of 16: output[0, 0] = 3×1 + 1×1 + 2×1 + 0×0 + 5×0 + 7×0 + 1×-1 + 8×-1 + 2×-1 = -5
-    >>> print(convolution_step_text(image, [[1, 0, -1]] * 3, 15))
+    >>> print(convolution_step_text(image, vertical, 15))
     step 16 of 16: output[3, 3] = 1×1 + 6×1 + 2×1 + 7×0 + 2×0 + 3×0 + 8×-1 + 8×-1 + 9×-1 = -16
     """
     out_shape = ops.conv2d(image, kernel, stride=stride, padding=padding).shape
     total = out_shape[0] * out_shape[1]
-    if not 0 <= step < total:
-        raise ValueError(f"the step must be from 0 to {total - 1}, got {step}")
+    step = _checks.integer(step, "the step", minimum=0, maximum=total - 1)
     i, j = divmod(step, out_shape[1])
-    text, _ = viz.step_products(image, kernel, i, j, stride=stride, padding=padding)
+    text, _ = ops.step_products(image, kernel, i, j, stride=stride, padding=padding)
     return f"step {step + 1} of {total}: output[{i}, {j}] = {text}"
 
 
@@ -197,7 +199,7 @@ def calculator_summary(n: int, f: int, p: int = 0, s: int = 1) -> dict[str, Any]
     Parameters
     ----------
     n, f, p, s : int
-        Input size, filter size, padding and stride.
+        As in :func:`cnn_course.shapes.conv_output_size`.
 
     Returns
     -------
@@ -210,6 +212,8 @@ def calculator_summary(n: int, f: int, p: int = 0, s: int = 1) -> dict[str, Any]
 
     Raises
     ------
+    TypeError
+        For a value that is not a whole number.
     ValueError
         For values that make no sense at all (``n < 1``, ``s < 1``, ``p < 0``...). A
         filter larger than the padded input is not an error: ``fits`` is False.
@@ -229,9 +233,9 @@ def calculator_summary(n: int, f: int, p: int = 0, s: int = 1) -> dict[str, Any]
     >>> calculator_summary(4, 5)["fits"], calculator_summary(4, 5)["message"]
     (False, 'the filter (5×5) is larger than the padded input (4×4): there is no output.')
     """
-    out, reason = viz.output_size_or_reason(n, f, p, s)
+    out, reason = shapes.output_size_or_reason(n, f, p, s)  # checks n, f, p and s
     same = shapes.keras_same_output_size(n, s)
-    ratio = (n + 2 * p - f) / s
+    ratio = (n + 2 * p - f) / s  # the fraction the formula's floor() rounds, for the caption
     formula = f"output = floor((n + 2p − f)/s) + 1 = floor(({n} + 2×{p} − {f})/{s}) + 1"
     summary: dict[str, Any] = {
         "output_size": out,
@@ -246,18 +250,18 @@ def calculator_summary(n: int, f: int, p: int = 0, s: int = 1) -> dict[str, Any]
         summary["message"] = f"{reason}: there is no output."
         return summary
 
-    summary["formula"] = f"{formula} = floor({viz.format_number(ratio)}) + 1 = {out}"
-    unseen = viz.unseen_pixels(n, f, p, s)
+    summary["formula"] = f"{formula} = floor({format_number(ratio)}) + 1 = {out}"
+    unseen = ops.unseen_pixels(n, f, p, s)
     summary["rows_dropped"] = int(unseen.all(axis=1).sum())
     summary["pixels_dropped"] = int(unseen.sum())
     parts = []
     if not float(ratio).is_integer():
         parts.append(
-            f"({n} + 2×{p} − {f})/{s} = {viz.format_number(ratio)} is not a whole number: "
+            f"({n} + 2×{p} − {f})/{s} = {format_number(ratio)} is not a whole number: "
             "Keras rounds it down."
         )
     if unseen.any():
-        parts.append(f"Warning: {viz.describe_unseen(unseen)}.")
+        parts.append(f"Warning: {ops.describe_unseen(unseen)}.")
     elif parts:
         parts.append("Only zero padding is skipped: every pixel of the image is seen.")
     else:
@@ -334,17 +338,17 @@ def filter_caption(name: str, kernel: ArrayLike, response: ArrayLike) -> str:
 
     Examples
     --------
-    >>> image = np.array([[10, 10, 10, 0, 0, 0]] * 6)
-    >>> vertical = np.array([[1, 0, -1]] * 3)
-    >>> filter_caption("vertical edge", vertical, ops.conv2d(image, vertical))
+    >>> from cnn_course import slides
+    >>> vertical = slides.VERTICAL_EDGE_FILTER
+    >>> filter_caption("vertical edge", vertical, ops.conv2d(slides.STEP_IMAGE_6X6, vertical))
     'vertical edge: 3×3 filter [[1, 0, -1], [1, 0, -1], [1, 0, -1]]; output 4×4, values 0 to 30'
     """
-    k, r = np.asarray(kernel), np.asarray(response)
-    rows = ", ".join("[" + ", ".join(viz.format_number(v) for v in row) + "]" for row in k)
-    size = "×".join(map(str, k.shape))
+    k = _checks.numeric_array(kernel, "the filter", ndim=(2,))
+    r = _checks.numeric_array(response, "the filtered image", ndim=(2,))
+    rows = ", ".join("[" + ", ".join(format_number(v) for v in row) + "]" for row in k)
     return (
-        f"{name}: {size} filter [{rows}]; output {r.shape[0]}×{r.shape[1]}, values "
-        f"{viz.format_number(r.min())} to {viz.format_number(r.max())}"
+        f"{name}: {size_text(*k.shape)} filter [{rows}]; output {size_text(*r.shape)}, values "
+        f"{format_number(r.min())} to {format_number(r.max())}"
     )
 
 

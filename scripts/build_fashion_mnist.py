@@ -22,16 +22,11 @@ import argparse
 import gzip
 import hashlib
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
+import _build
 import numpy as np
-
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))  # run from a clone without installing the package
-
-from cnn_course.data import save_npz, sha256sum  # noqa: E402
 
 PACKAGE = "dataset-fashion-mnist"
 IDX_FOLDER = Path("usr/share/datasets/fashion-mnist")
@@ -47,9 +42,15 @@ IDX_FILES = {
     "y_test": ("t10k-labels-idx1-ubyte.gz", "15d484375f8d13e6eb1aabb0c3f46965"),
 }
 
-# Well-known facts of Fashion-MNIST, checked on the result.
-Y_TRAIN_FIRST = [9, 0, 0, 3, 0, 2, 7, 2, 5, 5]
-Y_TEST_FIRST = [9, 2, 1, 1, 6, 1, 4, 6, 5, 7]
+FACTS = _build.PublishedFacts(
+    y_train_first=(9, 0, 0, 3, 0, 2, 7, 2, 5, 5),
+    y_test_first=(9, 2, 1, 1, 6, 1, 4, 6, 5, 7),
+    train_counts=(6000,) * 10,
+    test_counts=(1000,) * 10,
+    train_mean=0.2860405969888,  # the usual normalisation constants (0.2860, 0.3530)
+    train_std=0.3530242445149,
+)
+"""Well-known facts of Fashion-MNIST, checked on the result."""
 
 
 def read_idx(data: bytes, ndim: int) -> np.ndarray:
@@ -99,52 +100,21 @@ def convert(idx_folder: Path) -> dict[str, np.ndarray]:
     return arrays
 
 
-def check(arrays: dict[str, np.ndarray]) -> dict[str, float]:
-    """Assert the well-known facts of Fashion-MNIST; return the pixel statistics."""
-    x_train, y_train, x_test, y_test = (arrays[k] for k in IDX_FILES)
-    assert x_train.shape == (60000, 28, 28) and x_test.shape == (10000, 28, 28)
-    assert y_train.shape == (60000,) and y_test.shape == (10000,)
-    assert all(a.dtype == np.uint8 for a in arrays.values())
-    assert y_train[:10].tolist() == Y_TRAIN_FIRST, y_train[:10]
-    assert y_test[:10].tolist() == Y_TEST_FIRST, y_test[:10]
-    assert np.bincount(y_train).tolist() == [6000] * 10
-    assert np.bincount(y_test).tolist() == [1000] * 10
-    stats = {
-        "train_mean": float(x_train.mean(dtype=np.float64) / 255),
-        "train_std": float(x_train.std(dtype=np.float64) / 255),
-        "test_mean": float(x_test.mean(dtype=np.float64) / 255),
-        "test_std": float(x_test.std(dtype=np.float64) / 255),
-    }
-    # Fashion-MNIST's usual normalisation constants (0.2860, 0.3530), to more digits.
-    assert abs(stats["train_mean"] - 0.2860405969888) < 1e-9, stats
-    assert abs(stats["train_std"] - 0.3530242445149) < 1e-9, stats
-    return stats
-
-
 def build(deb: Path, out: Path) -> str:
     """Build ``out`` from the Debian package ``deb``; return its sha256."""
     with tempfile.TemporaryDirectory() as tmp:
         arrays = convert(extract(deb, Path(tmp)))
-    stats = check(arrays)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    save_npz(out, **arrays)
-    with np.load(out, allow_pickle=False) as saved:
-        assert all(np.array_equal(saved[k], v) for k, v in arrays.items())
-    for key, value in stats.items():
-        print(f"{key}/255 = {value:.10f}")
-    return sha256sum(out)
+    return _build.write_checked_npz(out, arrays, _build.check_mnist_like(arrays, FACTS))
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--deb", type=Path, help=f"the {PACKAGE} .deb (default: apt-get download)")
-    parser.add_argument("--out", type=Path, default=REPO / "data" / "fashion_mnist.npz")
+    parser.add_argument("--out", type=Path, default=_build.REPO / "data" / "fashion_mnist.npz")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         deb = args.deb.resolve() if args.deb else download_deb(Path(tmp))
-        digest = build(deb, args.out)
-    print(f"wrote {args.out} ({args.out.stat().st_size} bytes)")
-    print(f"sha256 {digest}")
+        build(deb, args.out)
 
 
 if __name__ == "__main__":

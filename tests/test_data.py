@@ -116,12 +116,28 @@ def test_each_call_returns_fresh_arrays():
 
 
 # ----------------------------------------------------------------- the checksums
-@pytest.mark.parametrize("name", ["mnist.npz", "fashion_mnist.npz"])
+@pytest.mark.parametrize("name", sorted(data.CHECKSUMS))
 def test_checksum_registry_matches_the_bundled_files(name):
     path = data.data_dir() / name
     assert hashlib.sha256(path.read_bytes()).hexdigest() == data.CHECKSUMS[name]
     assert data.sha256sum(path) == data.CHECKSUMS[name]
-    assert data.verify_checksum(path) == path
+    assert data.verify_checksum(path) == path == data.bundled_file(name)
+
+
+def test_the_registry_is_read_only():
+    with pytest.raises(TypeError):
+        data.CHECKSUMS["mnist.npz"] = "0" * 64
+
+
+def test_bundled_file_says_how_to_restore_a_missing_or_corrupted_file(no_bundled_data):
+    no_bundled_data.mkdir()
+    with pytest.raises(FileNotFoundError, match="scripts/build_imagenet_classes.py"):
+        data.bundled_file("imagenet_class_index.json")
+    (no_bundled_data / "mobilenet_v2_imagenet.weights.h5").write_bytes(b"not weights")
+    with pytest.raises(ValueError, match="corrupted.*scripts/convert_mobilenet_v2.py"):
+        data.bundled_file("mobilenet_v2_imagenet.weights.h5")
+    with pytest.raises(ValueError, match="no checksum is recorded for 'cat.jpg'"):
+        data.bundled_file("cat.jpg")
 
 
 def test_bundled_files_stay_modest():
@@ -168,13 +184,13 @@ def test_a_file_that_does_not_unzip_gives_the_course_message(tmp_path, monkeypat
     # Pretend the registry recorded the damaged file: np.load now meets a broken zip.
     copy = tmp_path / "mnist.npz"
     copy.write_bytes((data.data_dir() / "mnist.npz").read_bytes()[:5000])
-    monkeypatch.setitem(data.CHECKSUMS, "mnist.npz", data.sha256sum(copy))
+    monkeypatch.setattr(data, "CHECKSUMS", {**data.CHECKSUMS, "mnist.npz": data.sha256sum(copy)})
     with pytest.raises(ValueError, match="corrupted and cannot be read as MNIST.*git checkout"):
         data.load_mnist(copy)
 
 
 def test_verify_checksum_errors(tmp_path):
-    with pytest.raises(FileNotFoundError, match="does not exist"):
+    with pytest.raises(FileNotFoundError, match="does not exist: restore it with `git checkout"):
         data.verify_checksum(tmp_path / "mnist.npz")
     stray = tmp_path / "unknown.bin"
     stray.write_bytes(b"x")
@@ -251,10 +267,40 @@ def test_subset_is_stratified_and_repeatable(mnist):
     assert y_train[first[0]] == ys[0]
 
 
-@pytest.mark.parametrize("n", [0, -1, 11, 2.5, True])
-def test_subset_rejects_bad_sizes(n):
-    with pytest.raises(ValueError, match="subset size must be an integer from 1 to 10"):
+@pytest.mark.parametrize("n", [0, -1, 11])
+def test_subset_rejects_sizes_out_of_range(n):
+    with pytest.raises(ValueError, match="subset size must be a whole number from 1 to 10"):
         data.subset(np.arange(10), np.arange(10) % 2, n)
+
+
+NOT_WHOLE_NUMBERS = [True, False, 3.0]
+
+INTEGER_PARAMETERS = {
+    "subset n": lambda v: data.subset(np.arange(10), np.arange(10) % 2, v),
+    "subset seed": lambda v: data.subset(np.arange(10), np.arange(10) % 2, 5, seed=v),
+    "digit_canvas digits": lambda v: data.digit_canvas(
+        np.zeros((2, 2, 2)), np.array([0, 1]), digits=[0, v]
+    ),
+    "digit_canvas grid": lambda v: data.digit_canvas(
+        np.zeros((2, 2, 2)), np.array([0, 1]), grid=(2, v)
+    ),
+}
+
+
+@pytest.mark.parametrize("value", NOT_WHOLE_NUMBERS, ids=repr)
+@pytest.mark.parametrize("parameter", sorted(INTEGER_PARAMETERS))
+def test_integer_parameters_refuse_bools_and_floats(parameter, value):
+    with pytest.raises(TypeError, match=rf"must be a whole number, got {value!r} \(a"):
+        INTEGER_PARAMETERS[parameter](value)
+
+
+def test_as_float_pixels_refuses_what_is_not_a_pixel_value():
+    assert data.as_float_pixels([[0, 255]]).dtype == np.float32
+    for bad in (np.array([[True]]), np.array([["a"]]), np.array([[1 + 2j]])):
+        with pytest.raises(TypeError, match="must hold numbers"):
+            data.as_float_pixels(bad)
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        data.as_float_pixels([[np.inf]])
 
 
 def test_subset_rejects_mismatched_lengths():

@@ -1,11 +1,11 @@
-"""Tests of :mod:`cnn_course.explain` (and its figures, :mod:`cnn_course.explain_viz`).
+"""Tests of :mod:`cnn_course.explain` (and its figures, :mod:`cnn_course.viz.explain`).
 
 * filters and feature maps against the Keras layers themselves and against SciPy;
 * gradient ascent checked from outside: the activation it claims to raise is measured
   again with an independent forward pass, and on models whose weights are set by hand
   (a known edge / colour-opponent detector, class evidence in one quadrant) the
   result must be the known answer: the detector's pattern, the right quadrant;
-* bad input gives a ValueError in course language;
+* bad input gives a TypeError (wrong type) or ValueError (wrong value) in course language;
 * if the bundled ImageNet weights are there, a few cheap checks on the real MobileNetV2
   (maximum response of an early layer, Grad-CAM of the cat photo).
 """
@@ -20,8 +20,9 @@ from skimage.transform import resize
 
 keras = pytest.importorskip("keras")
 
-from cnn_course import explain, explain_viz  # noqa: E402  (after the importorskip)
+from cnn_course import explain  # noqa: E402  (after the importorskip)
 from cnn_course.data import data_dir, load_sample_image  # noqa: E402
+from cnn_course.viz import explain as explain_viz  # noqa: E402
 
 SIZE = 32
 N_CLASSES = 4
@@ -127,8 +128,9 @@ def test_shallow_to_deep_layers_of_a_model_for_any_image_size(tiny):
     x = keras.layers.MaxPooling2D(name="d")(x)
     model = keras.Model(inputs, x)
     assert explain.shallow_to_deep_layers(model) == ["a", "c", "d"]
-    with pytest.raises(ValueError, match=r"size must be \(height, width\)"):
-        explain.shallow_to_deep_layers(model, size=224)
+    assert explain.shallow_to_deep_layers(model, size=224) == ["a", "c", "d"]  # 224×224
+    with pytest.raises(ValueError, match=r"size \(height, width\) must be a whole number or a"):
+        explain.shallow_to_deep_layers(model, size=(224, 224, 3))
 
 
 def test_last_conv_layer_is_the_last_feature_map_before_the_pooling(tiny):
@@ -296,7 +298,9 @@ def test_long_ascents_show_one_progress_bar_on_stderr_unless_asked_not_to(tiny, 
     photo = (255 * _noise((SIZE, SIZE, 3), seed=3)).astype(np.uint8)
     explain.deep_dream_frames(tiny, photo, "relu2", frames=2, octaves=2, steps_per_octave=3)
     err = capsys.readouterr().err
-    assert "Deep Dream" in err and "12/12" in err  # 2 frames × 2 octaves × 3 steps
+    assert err.count("Deep Dream") >= 2 and "6/6" in err  # per frame: 2 octaves × 3 steps
+    explain.deep_dream(tiny, photo, "relu2", octaves=2, steps_per_octave=3, zoom=1.1)
+    assert "12/12" in capsys.readouterr().err  # dream, zoom, dream again: one bar
     explain.deep_dream(tiny, photo, "relu2", octaves=2, steps_per_octave=3, progress=False)
     explain.maximum_responses(tiny, "conv1", [0], size=(16, 16), steps=2, progress=False)
     assert capsys.readouterr().err == ""
@@ -458,14 +462,24 @@ def test_upsample_heatmap_is_bilinear_with_half_pixel_centres():
     np.testing.assert_allclose(explain.upsample_heatmap(heat, (224, 224)), expected, atol=1e-5)
 
 
-def test_grad_cam_overlay_blends_image_and_colour_map():
+def test_grad_cam_overlay_draws_the_heat_map_over_the_whole_photo():
     image = (255 * _noise((32, 48, 3))).astype(np.uint8)
     heat = _noise((4, 6), seed=2)
-    np.testing.assert_allclose(
-        explain.grad_cam_overlay(image, heat, alpha=0), image / 255.0, atol=1e-6
-    )
-    coloured = plt.get_cmap("jet")(explain.upsample_heatmap(heat, (32, 48)))[:, :, :3]
-    np.testing.assert_allclose(explain.grad_cam_overlay(image, heat, alpha=1), coloured, atol=1e-6)
+    ax = explain_viz.grad_cam_overlay(image, heat, alpha=0.3)
+    photo, drawn = ax.images
+    np.testing.assert_array_equal(photo.get_array(), image)
+    np.testing.assert_array_equal(drawn.get_array(), heat)
+    assert list(drawn.get_extent()) == [-0.5, 47.5, 31.5, -0.5]  # edge to edge, half-pixel
+    assert drawn.get_alpha() == 0.3 and drawn.get_cmap().name == "jet"
+    assert drawn.get_interpolation() == "bilinear" and drawn.norm.vmin == 0 and drawn.norm.vmax == 1
+    plt.close(ax.figure)
+    # rendered: with alpha 1 a uniform heat of 1 is the colour map's top colour everywhere
+    ax = explain_viz.grad_cam_overlay(image, np.ones((4, 6)), alpha=1)
+    ax.figure.canvas.draw()
+    pixels = np.asarray(ax.figure.canvas.buffer_rgba())[..., :3] / 255.0
+    top = np.array(plt.get_cmap("jet")(1.0)[:3])
+    assert np.mean(np.all(np.abs(pixels - top) < 0.02, axis=-1)) > 0.5  # most of the figure
+    plt.close(ax.figure)
     fig = explain_viz.show_grad_cam(image, heat)
     assert fig.axes[1].get_title() == "Grad-CAM 4×6"
     plt.close(fig)
@@ -500,6 +514,8 @@ def test_unknown_layer_names_list_the_close_ones(tiny):
         explain.maximum_response(tiny, "block_3_expand", 0)
     with pytest.raises(ValueError, match="no layer called 'relu9'"):
         explain.deep_dream(tiny, np.zeros((SIZE, SIZE, 3), np.uint8), "relu9")
+    with pytest.raises(TypeError, match="a layer name must be a string"):
+        explain.find_layer(tiny, 3)
 
 
 @pytest.mark.parametrize(
@@ -521,19 +537,34 @@ def test_wrong_images_are_refused(tiny, image, message):
     ("kwargs", "message"),
     [
         ({"filter_index": 8}, r"'conv1' has 8 filters \(0 to 7\); filter_index 8 does not"),
-        ({"filter_index": -1}, "filter_index must be a whole number of at least 0"),
-        ({"steps": 0}, "steps must be a whole number of at least 1"),
+        ({"filter_index": -1}, "filter_index must be a whole number >= 0"),
+        ({"steps": 0}, "steps must be a whole number >= 1"),
         ({"step_size": 0}, r"step_size must lie in \(0, ∞\)"),
         ({"decay": 0.9}, r"decay must lie in \[0, 0.5\]"),
-        ({"jitter": 1.5}, "jitter must be a whole number"),
         ({"input_range": (1, 0)}, "lowest < highest"),
-        ({"objective": "max"}, "objective must be 'mean' or 'norm'"),
-        ({"size": (16,)}, r"size must be \(height, width\)"),
+        ({"objective": "max"}, "objective must be one of 'mean', 'norm'"),
+        ({"size": (16,)}, r"size \(height, width\) must be a whole number or a pair"),
     ],
 )
 def test_bad_ascent_parameters_are_refused(tiny, kwargs, message):
     arguments = {"layer_name": "conv1", "filter_index": 0, **kwargs}
     with pytest.raises(ValueError, match=message):
+        explain.maximum_response(tiny, **arguments)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"jitter": 1.5}, "jitter must be a whole number, got 1.5"),
+        ({"step_size": "big"}, "step_size must be a number"),
+        ({"input_range": 255}, "input_range must be two numbers"),
+        ({"objective": None}, "objective must be one of 'mean', 'norm'"),
+        ({"layer_name": None}, "a layer name must be a string"),
+    ],
+)
+def test_ascent_parameters_of_the_wrong_type_are_refused(tiny, kwargs, message):
+    arguments = {"layer_name": "conv1", "filter_index": 0, **kwargs}
+    with pytest.raises(TypeError, match=message):
         explain.maximum_response(tiny, **arguments)
 
 
@@ -555,6 +586,8 @@ def test_other_bad_parameters_are_refused(tiny):
         explain.first_layer_filters(tiny, "gap")
     with pytest.raises(ValueError, match="one score per class"):
         explain.class_maximisation(keras.Model(tiny.input, tiny.get_layer("relu3").output), 0)
+    with pytest.raises(TypeError, match="expected a Keras model, got ndarray"):
+        explain.feature_maps(photo, photo, "conv1")
     with pytest.raises(ValueError, match="exactly one image input"):
         a, b = keras.Input((8, 8, 3)), keras.Input((8, 8, 3))
         explain.last_conv_layer(keras.Model([a, b], keras.layers.Add()([a, b])))
@@ -576,7 +609,7 @@ CAT_CLASSES = range(281, 286)  # tabby, tiger cat, Persian, Siamese, Egyptian ca
 
 @pytest.fixture(scope="module")
 def mobilenet():
-    from cnn_course.imagenet import imagenet_backbone
+    from cnn_course.pretrained import imagenet_backbone
 
     return imagenet_backbone(input_shape=(None, None, 3))  # any image size
 
@@ -631,3 +664,50 @@ def test_mobilenet_class_maximisation_makes_a_magpie(mobilenet):
     probs = keras.ops.convert_to_numpy(mobilenet(image[None].astype("float32"), training=False))
     assert probs[0].argmax() == magpie and probs[0, magpie] > 0.5
     assert history[-1] > history[0] + 10
+
+
+# --------------------------------------------------------------------------------------
+# Integers are whole numbers: True, False and 3.0 are refused (before any ascent runs)
+# --------------------------------------------------------------------------------------
+PHOTO = np.zeros((SIZE, SIZE, 3), np.uint8)
+
+
+@pytest.mark.parametrize("value", [True, False, 3.0])
+@pytest.mark.parametrize(
+    ("call", "what"),
+    [
+        (lambda m, v: explain.maximum_response(m, "conv1", v), "filter_index"),
+        (lambda m, v: explain.maximum_response(m, "conv1", 0, size=v), "size"),
+        (lambda m, v: explain.maximum_response(m, "conv1", 0, size=(v, 16)), "size"),
+        (lambda m, v: explain.maximum_response(m, "conv1", 0, steps=v), "steps"),
+        (lambda m, v: explain.maximum_response(m, "conv1", 0, seed=v), "seed"),
+        (lambda m, v: explain.maximum_response(m, "conv1", 0, jitter=v), "jitter"),
+        (lambda m, v: explain.maximum_response(m, "conv1", 0, blur_every=v), "blur_every"),
+        (lambda m, v: explain.maximum_responses(m, "conv1", [0, v]), "filter index"),
+        (lambda m, v: explain.class_maximisation(m, v), "class_index"),
+        (lambda m, v: explain.class_maximisation(m, 0, size=(16, v)), "size"),
+        (lambda m, v: explain.class_maximisation(m, 0, steps=v), "steps"),
+        (lambda m, v: explain.class_maximisation(m, 0, seed=v), "seed"),
+        (lambda m, v: explain.class_maximisation(m, 0, jitter=v), "jitter"),
+        (lambda m, v: explain.class_maximisation(m, 0, blur_every=v), "blur_every"),
+        (lambda m, v: explain.deep_dream(m, PHOTO, "relu1", octaves=v), "octaves"),
+        (
+            lambda m, v: explain.deep_dream(m, PHOTO, "relu1", steps_per_octave=v),
+            "steps_per_octave",
+        ),
+        (lambda m, v: explain.deep_dream(m, PHOTO, "relu1", jitter=v), "jitter"),
+        (lambda m, v: explain.deep_dream(m, PHOTO, "relu1", seed=v), "seed"),
+        (lambda m, v: explain.deep_dream_frames(m, PHOTO, "relu1", frames=v), "frames"),
+        (lambda m, v: explain.grad_cam(m, PHOTO, v), "class_index"),
+        (lambda m, v: explain.upsample_heatmap(np.eye(2), (v, 4)), "size"),
+        (lambda m, v: explain.shallow_to_deep_layers(m, size=v), "size"),
+        (lambda m, v: explain_viz.show_first_layer_filters(np.zeros((3, 3, 3, 4)), v), "ncols"),
+        (
+            lambda m, v: explain_viz.show_feature_maps_by_depth({"a": np.zeros((4, 4, 2))}, v),
+            "channels",
+        ),
+    ],
+)
+def test_integer_parameters_refuse_bools_and_floats(tiny, call, what, value):
+    with pytest.raises(TypeError, match=f"{what}.* must be a whole number"):
+        call(tiny, value)

@@ -7,7 +7,8 @@
 * with the same weights at every position it computes what ``keras.layers.Conv2D``
   computes (weight sharing *is* convolution);
 * it trains, stays unshared when trained, serialises (config and ``.keras`` file) and
-  rejects bad input with a ValueError in course language;
+  rejects bad input in course language (a wrong type is a TypeError, a wrong value a
+  ValueError);
 * :func:`dense_matrix_of_conv` is the Dense layer equivalent to a convolution, and
   :func:`keras_conv2d` (a real Conv2D) equals :func:`cnn_course.ops.conv2d`.
 """
@@ -264,20 +265,56 @@ def test_model_save_and_load(tmp_path):
     [
         (
             {"filters": 0, "kernel_size": 3},
-            "the number of filters must be a positive integer, got 0",
+            "the number of filters must be a whole number >= 1, got 0",
         ),
-        ({"filters": 2, "kernel_size": 0}, "the kernel size must be a positive integer"),
-        ({"filters": 2, "kernel_size": 3, "strides": 0}, "the stride must be a positive integer"),
-        ({"filters": 2, "kernel_size": (3, 3, 3)}, "the kernel size must be"),
+        ({"filters": 2, "kernel_size": 0}, "the kernel size must be a whole number >= 1"),
+        ({"filters": 2, "kernel_size": 3, "strides": 0}, "the stride must be a whole number >= 1"),
+        (
+            {"filters": 2, "kernel_size": (3, 3, 3)},
+            "the kernel size must be a whole number or a pair",
+        ),
         (
             {"filters": 2, "kernel_size": 3, "padding": "full"},
-            "the padding must be 'valid' or 'same'",
+            "the padding must be one of 'valid', 'same'",
         ),
     ],
 )
 def test_bad_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
         LocallyConnected2D(**kwargs)
+
+
+NOT_WHOLE_NUMBERS = [True, False, 3.0]
+
+INTEGER_PARAMETERS = {
+    "LocallyConnected2D filters": lambda v: LocallyConnected2D(v, 3),
+    "LocallyConnected2D kernel_size": lambda v: LocallyConnected2D(2, v),
+    "LocallyConnected2D kernel_size pair": lambda v: LocallyConnected2D(2, (3, v)),
+    "LocallyConnected2D strides": lambda v: LocallyConnected2D(2, 3, strides=v),
+    "dense_matrix_of_conv input_shape": lambda v: dense_matrix_of_conv(np.ones((3, 3)), (4, v)),
+    "dense_matrix_of_conv stride": lambda v: dense_matrix_of_conv(np.ones((3, 3)), (4, 4), v),
+    "dense_matrix_of_conv padding": lambda v: dense_matrix_of_conv(
+        np.ones((3, 3)), (4, 4), padding=v
+    ),
+    "keras_conv2d stride": lambda v: keras_conv2d(np.ones((4, 4)), np.ones((3, 3)), stride=v),
+    "keras_conv2d padding": lambda v: keras_conv2d(np.ones((4, 4)), np.ones((3, 3)), padding=v),
+}
+
+
+@pytest.mark.parametrize("value", NOT_WHOLE_NUMBERS, ids=repr)
+@pytest.mark.parametrize("parameter", sorted(INTEGER_PARAMETERS))
+def test_integer_parameters_refuse_bools_and_floats(parameter, value):
+    with pytest.raises(TypeError, match=rf"a whole number.*got {value!r} \(a"):
+        INTEGER_PARAMETERS[parameter](value)
+
+
+def test_wrong_types_are_type_errors():
+    with pytest.raises(TypeError, match="the padding must be one of"):
+        LocallyConnected2D(2, 3, padding=1)
+    with pytest.raises(TypeError, match="use_bias must be True or False"):
+        LocallyConnected2D(2, 3, use_bias=1)
+    with pytest.raises(TypeError, match=r"a tuple \(H, W\) or \(H, W, C\)"):
+        dense_matrix_of_conv(np.ones((3, 3)), 4)
 
 
 def test_filter_larger_than_the_input():

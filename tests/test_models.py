@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import warnings
 
@@ -9,7 +10,7 @@ import keras
 import numpy as np
 import pytest
 
-from cnn_course import models
+from cnn_course import architectures, models, slides
 from cnn_course.shapes import (
     Conv,
     Dense,
@@ -164,14 +165,16 @@ def test_dense_conv_bad_inputs():
     dense = _dense_on_volume((2, 2, 3), 4, None, seed=6)
     with pytest.raises(ValueError, match=r"takes 12 inputs, but a flattened 3×3×3 volume has 27"):
         models.dense_to_conv(dense, (3, 3, 3))
-    with pytest.raises(ValueError, match="three positive integers"):
+    with pytest.raises(ValueError, match=r"three sizes \(height, width, channels\)"):
         models.dense_to_conv(dense, (12,))
     with pytest.raises(ValueError, match="no weights yet"):
         models.dense_to_conv(keras.layers.Dense(3), (1, 1, 3))
     with pytest.raises(ValueError, match="no weights yet"):
         models.conv_to_dense(keras.layers.Conv2D(3, 2))
-    with pytest.raises(ValueError, match="expected a keras.layers.Conv2D"):
+    with pytest.raises(TypeError, match="expected a keras.layers.Conv2D"):
         models.conv_to_dense(dense)
+    with pytest.raises(TypeError, match="expected a keras.layers.Dense"):
+        models.dense_to_conv(keras.layers.Conv2D(3, 2), (1, 1, 3))
 
 
 def _free():
@@ -181,7 +184,7 @@ def _free():
 
 
 def test_vgg16_own_build_matches_keras_applications():
-    ours = models.vgg16()
+    ours = architectures.vgg16()
     ours_layers = [(layer.name, layer.count_params()) for layer in ours.layers]
     assert ours.count_params() == 138_357_544
     assert ours.get_layer("fc1").count_params() == dense_params(7 * 7 * 512, 4096)
@@ -195,15 +198,15 @@ def test_vgg16_own_build_matches_keras_applications():
 
 
 def test_resnet50_and_alexnet_counts():
-    resnet = models.resnet50()
+    resnet = architectures.resnet50()
     assert resnet.count_params() == 25_636_712
     kinds = (keras.layers.Conv2D, keras.layers.Dense)
     assert sum(isinstance(layer, kinds) for layer in resnet.layers) == 54
     del resnet
     _free()
-    assert models.alexnet().count_params() == 62_378_344
+    assert architectures.alexnet().count_params() == 62_378_344
     _free()
-    two_towers = models.alexnet(two_towers=True)
+    two_towers = architectures.alexnet(two_towers=True)
     assert two_towers.count_params() == 60_965_224
     assert two_towers.get_layer("conv2").count_params() == conv_params(5, 48, 256)
     assert two_towers.get_layer("pool5").output.shape[1:] == (6, 6, 256)
@@ -211,22 +214,23 @@ def test_resnet50_and_alexnet_counts():
 
 def test_residual_block_and_inception_module_shapes():
     x = keras.Input((16, 16, 8))
-    down = keras.Model(x, models.residual_block(x, 16, stride=2, name="down"))
+    down = keras.Model(x, architectures.residual_block(x, 16, stride=2, name="down"))
     assert down.output_shape == (None, 8, 8, 16)
     assert "down_proj" in [layer.name for layer in down.layers]
-    same = keras.Model(x, models.residual_block(x, 8, name="same"))
+    same = keras.Model(x, architectures.residual_block(x, 8, name="same"))
     assert "same_proj" not in [layer.name for layer in same.layers]
-    inception = keras.Model(x, models.inception_module(x, 4, 2, 6, 1, 3, 5, name="inc"))
+    inception = keras.Model(x, architectures.inception_module(x, 4, 2, 6, 1, 3, 5, name="inc"))
     assert inception.output_shape == (None, 16, 16, 4 + 6 + 3 + 5)
-    assert models.topological_depth(inception) == 4  # input, reduce, 3×3 conv, concat
+    assert architectures.topological_depth(inception) == 4  # input, reduce, 3×3 conv, concat
 
 
 def test_applications_table_reproduces_the_deck_for_two_models(capsys):
     # All ten take ~25 s of CPU: two are enough to check both readings of "depth".
-    rows = {r["model"]: r for r in models.applications_table(["InceptionV3", "DenseNet121"])}
+    rows = {r["model"]: r for r in architectures.applications_table(["InceptionV3", "DenseNet121"])}
     assert "2/2" in capsys.readouterr().err  # a progress bar, one step per model
+    deck = {app.model: app for app in slides.KERAS_APPLICATIONS}
     for name, row in rows.items():
-        assert row["params"] == row["deck_params"] == models.DECK_APPLICATIONS[name][0]
+        assert row["params"] == row["deck_params"] == deck[name].parameters
     # The deck's depth is the topological depth (longest chain of layers) ...
     assert rows["InceptionV3"]["topological_depth"] == rows["InceptionV3"]["deck_depth"] == 159
     # ... except for DenseNets, where it is the number in the name (conv + dense layers).
@@ -235,4 +239,74 @@ def test_applications_table_reproduces_the_deck_for_two_models(capsys):
     # Today's keras.io "depth" counts layers with parameters, batch norm included.
     assert rows["DenseNet121"]["layers_with_weights"] == 121 + 121  # 120 conv + dense, 121 BN
     with pytest.raises(ValueError, match="not in deck 004's table"):
-        models.applications_table(["AlexNet"])
+        architectures.applications_table(["AlexNet"])
+
+
+def test_format_applications_table_right_aligns_every_column():
+    text = architectures.format_applications_table(
+        [{"model": "VGG16", "depth": 23}, {"model": "DenseNet121", "depth": 121}]
+    )
+    assert text.splitlines() == [
+        "      model  depth",
+        "      VGG16     23",
+        "DenseNet121    121",
+    ]
+    assert architectures.format_applications_table([]) == ""
+
+
+# ----------------------------------------------------------------- whole numbers only
+
+NOT_WHOLE_NUMBERS = [True, False, 3.0]
+
+
+def _inception(**bad):
+    x = keras.Input((8, 8, 4))
+    sizes = {"f1": 2, "f3_reduce": 2, "f3": 2, "f5_reduce": 2, "f5": 2, "pool_proj": 2}
+    return architectures.inception_module(x, **{**sizes, **bad})
+
+
+def _inception_with(name, value):
+    return _inception(**{name: value})
+
+
+def _residual(**bad):
+    return architectures.residual_block(keras.Input((8, 8, 4)), **{"filters": 4, **bad})
+
+
+INTEGER_PARAMETERS = {
+    "mnist_convnet input_shape": lambda v: models.mnist_convnet((28, v, 1)),
+    "fcn_gap input_shape": lambda v: models.fcn_gap((None, None, v)),
+    "fcn_class_map input_shape": lambda v: models.fcn_class_map(models.fcn_gap(), (v, 28, 1)),
+    "lenet5 input_shape": lambda v: models.lenet5((v, 32, 3)),
+    "dense_to_conv input_shape": lambda v: models.dense_to_conv(
+        _dense_on_volume((1, 1, 3), 2, None, seed=0), (1, v, 3)
+    ),
+    "alexnet num_classes": lambda v: architectures.alexnet(num_classes=v),
+    "vgg16 num_classes": lambda v: architectures.vgg16(num_classes=v),
+    "residual_block filters": lambda v: _residual(filters=v),
+    "residual_block stride": lambda v: _residual(stride=v),
+    **{
+        f"inception_module {name}": functools.partial(_inception_with, name)
+        for name in ("f1", "f3_reduce", "f3", "f5_reduce", "f5", "pool_proj")
+    },
+}
+
+
+@pytest.mark.parametrize("value", NOT_WHOLE_NUMBERS, ids=repr)
+@pytest.mark.parametrize("parameter", sorted(INTEGER_PARAMETERS))
+def test_integer_parameters_refuse_bools_and_floats(parameter, value):
+    with pytest.raises(TypeError, match=rf"must be a whole number, got {value!r} \(a"):
+        INTEGER_PARAMETERS[parameter](value)
+
+
+def test_shapes_and_counts_out_of_range_are_value_errors():
+    with pytest.raises(ValueError, match="number of classes must be a whole number >= 1, got 0"):
+        architectures.alexnet(num_classes=0)
+    with pytest.raises(
+        ValueError, match="each size in the input shape must be a whole number >= 1"
+    ):
+        models.mnist_convnet((28, 0, 1))
+    with pytest.raises(TypeError, match="must be a whole number, got None"):
+        models.mnist_convnet((None, None, 1))  # only the FCN takes any size
+    with pytest.raises(TypeError, match="must be True or False"):
+        architectures.alexnet(two_towers=1)

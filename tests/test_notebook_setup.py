@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 import types
@@ -10,21 +9,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import sync_notebooks as sync  # scripts/ is on pytest's pythonpath (pyproject.toml)
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-
-
-def _load_sync():
-    spec = importlib.util.spec_from_file_location(
-        "sync_notebooks", ROOT / "scripts" / "sync_notebooks.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-sync = _load_sync()
 URL = sync.repository_url()
 
 

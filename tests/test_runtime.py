@@ -20,12 +20,14 @@ def test_strategy_on_a_single_cpu_is_the_default_one():
     import keras
     import tensorflow as tf
 
-    chosen = runtime.strategy(verbose=False)
-    choice = runtime.last_strategy_choice()
-    assert chosen is tf.distribute.get_strategy()
+    choice = runtime.strategy(verbose=False)
+    assert isinstance(choice, runtime.StrategyChoice)
+    assert choice.strategy is tf.distribute.get_strategy()
     assert (choice.name, choice.device, choice.replicas) == ("default", "CPU", 1)
     assert choice.mixed_precision is False
     assert keras.mixed_precision.global_policy().name == "float32"
+    assert "strategy=" not in repr(choice)  # the tf object stays out of the printed choice
+    assert not hasattr(runtime, "last_strategy_choice")  # no module state: the call returns it
 
 
 def test_strategy_prints_its_choice(capsys):
@@ -36,7 +38,7 @@ def test_strategy_prints_its_choice(capsys):
 def test_logical_cpus_checks_its_argument_and_the_moment_it_is_called():
     import tensorflow as tf
 
-    with pytest.raises(ValueError, match="positive integer, got 0"):
+    with pytest.raises(ValueError, match="logical CPUs must be a whole number >= 1, got 0"):
         runtime.logical_cpus(0)
     tf.config.list_logical_devices()  # TensorFlow has set up its devices in this process
     with pytest.raises(RuntimeError, match="fresh Python process"):
@@ -52,17 +54,16 @@ MIRRORED_RUN = textwrap.dedent(
     from cnn_course.data import load_mnist
 
     names = runtime.logical_cpus(2)          # first thing: before TensorFlow starts
-    strategy = runtime.strategy(verbose=False)
+    choice = runtime.strategy(verbose=False)
     (x, y), _ = load_mnist()
-    with strategy.scope():
+    with choice.scope():
         model = models.mnist_convnet()
-    history = train.course_recipe(model, x[:512], y[:512], epochs=1, batch_size=64, verbose=0)
-    choice = runtime.last_strategy_choice()
+    history = train.fit_course_recipe(model, x[:512], y[:512], epochs=1, batch_size=64, verbose=0)
     print(json.dumps({
         "devices": names,
-        "strategy": type(strategy).__name__,
+        "strategy": type(choice.strategy).__name__,
         "choice": choice.name,
-        "replicas": strategy.num_replicas_in_sync,
+        "replicas": choice.strategy.num_replicas_in_sync,
         "mirrored": isinstance(model.trainable_variables[0].value, tf.distribute.DistributedValues),
         "steps": int(model.optimizer.iterations.numpy()),
         "loss": history.history["loss"],
@@ -102,7 +103,30 @@ def test_progress_bar_writes_to_stderr_even_when_it_is_not_a_terminal(capsys):
     assert capsys.readouterr().err == ""
 
 
-@pytest.mark.parametrize("total", [-1, 2.5, "3"])
-def test_progress_bar_refuses_a_bad_total(total):
-    with pytest.raises(ValueError, match="whole number of steps"):
+@pytest.mark.parametrize(("total", "error"), [(-1, ValueError), (2.5, TypeError), ("3", TypeError)])
+def test_progress_bar_refuses_a_bad_total(total, error):
+    with pytest.raises(error, match="the number of steps of a progress bar must be a whole number"):
         runtime.progress_bar(total, "x")
+
+
+NOT_WHOLE_NUMBERS = [True, False, 3.0]
+
+INTEGER_PARAMETERS = {
+    "progress_bar total": lambda v: runtime.progress_bar(v, "x"),
+    "seed_everything seed": runtime.seed_everything,
+    "logical_cpus n": runtime.logical_cpus,  # checked before TensorFlow is asked anything
+}
+
+
+@pytest.mark.parametrize("value", NOT_WHOLE_NUMBERS, ids=repr)
+@pytest.mark.parametrize("parameter", sorted(INTEGER_PARAMETERS))
+def test_integer_parameters_refuse_bools_and_floats(parameter, value):
+    with pytest.raises(TypeError, match=rf"must be a whole number, got {value!r} \(a"):
+        INTEGER_PARAMETERS[parameter](value)
+
+
+def test_flags_refuse_numbers():
+    with pytest.raises(TypeError, match="verbose must be True or False, got 1"):
+        runtime.strategy(verbose=1)
+    with pytest.raises(TypeError, match="enabled must be True or False"):
+        runtime.progress_bar(3, "x", enabled=0)

@@ -11,6 +11,7 @@ import sys
 
 import numpy as np
 import pytest
+import whole_numbers
 
 from cnn_course import shapes
 from cnn_course.shapes import (
@@ -30,6 +31,8 @@ from cnn_course.shapes import (
     layer_table,
     layer_table_from_model,
     locally_connected_params,
+    output_size_or_reason,
+    padding_amounts,
     pool_output_size,
     receptive_field,
     same_padding,
@@ -100,16 +103,11 @@ def test_pool_output_size_defaults_halve():
 @pytest.mark.parametrize(
     ("args", "match"),
     [
-        ((0, 3), "the input size must be a positive integer, got 0"),
-        ((-6, 3), "the input size must be a positive integer, got -6"),
-        ((6.0, 3), r"the input size must be a positive integer, got 6\.0"),
-        ((6, 0), "the filter size must be a positive integer, got 0"),
-        ((6, 2.5), r"the filter size must be a positive integer, got 2\.5"),
-        ((6, 3, -1), "the padding must be a non-negative integer, got -1"),
-        ((6, 3, 0.5), r"the padding must be a non-negative integer, got 0\.5"),
-        ((6, 3, 0, 0), "the stride must be a positive integer, got 0"),
-        ((6, 3, 0, True), "the stride must be a positive integer, got True"),
-        ((6, 3, 0, "2"), "the stride must be a positive integer, got '2'"),
+        ((0, 3), "the input size must be a whole number >= 1, got 0"),
+        ((-6, 3), "the input size must be a whole number >= 1, got -6"),
+        ((6, 0), "the filter size must be a whole number >= 1, got 0"),
+        ((6, 3, -1), "the padding must be a whole number >= 0, got -1"),
+        ((6, 3, 0, 0), "the stride must be a whole number >= 1, got 0"),
         ((4, 5), r"the filter \(5×5\) is larger than the padded input \(4×4\)"),
         ((2, 7, 2), r"the filter \(7×7\) is larger than the padded input \(6×6\)"),
     ],
@@ -122,10 +120,25 @@ def test_conv_output_size_bad_input(args, match):
 @pytest.mark.parametrize(
     ("args", "match"),
     [
+        ((6.0, 3), r"the input size must be a whole number, got 6\.0 \(a float\)"),
+        ((6, 2.5), r"the filter size must be a whole number, got 2\.5"),
+        ((6, 3, 0.5), r"the padding must be a whole number, got 0\.5"),
+        ((6, 3, 0, True), r"the stride must be a whole number, got True \(a bool\)"),
+        ((6, 3, 0, "2"), "the stride must be a whole number, got '2' \\(a str\\)"),
+    ],
+)
+def test_conv_output_size_wrong_types(args, match):
+    with pytest.raises(TypeError, match=match):
+        conv_output_size(*args)
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
         ((2, 3), r"the pooling window \(3×3\) is larger than the padded input \(2×2\)"),
-        ((4, 0), "the pooling window size must be a positive integer, got 0"),
-        ((4, 2, 0), "the stride must be a positive integer, got 0"),
-        ((4, 2, 2, -1), "the padding must be a non-negative integer, got -1"),
+        ((4, 0), "the pooling window size must be a whole number >= 1, got 0"),
+        ((4, 2, 0), "the stride must be a whole number >= 1, got 0"),
+        ((4, 2, 2, -1), "the padding must be a whole number >= 0, got -1"),
     ],
 )
 def test_pool_output_size_bad_input(args, match):
@@ -138,6 +151,16 @@ def test_numpy_integers_are_accepted():
 
 
 # --------------------------------------------------------------------------- padding
+
+
+def test_output_size_or_reason_answers_instead_of_raising_when_the_filter_is_too_big():
+    assert output_size_or_reason(7, 3, 0, 2) == (3, None)
+    out, reason = output_size_or_reason(4, 5)
+    assert out is None and "(5×5) is larger than the padded input (4×4)" in reason
+    with pytest.raises(ValueError, match="padding"):
+        output_size_or_reason(7, 3, -1, 1)
+    for n, f, p, s in [(6, 3, 0, 1), (7, 3, 0, 3), (32, 5, 2, 1), (5, 5, 0, 2)]:
+        assert output_size_or_reason(n, f, p, s) == (conv_output_size(n, f, p, s), None)
 
 
 @pytest.mark.parametrize("f", [1, 3, 5, 7, 9, 11])
@@ -158,15 +181,28 @@ def test_same_padding_even_filter_explains_keras(f):
 
 
 def test_same_padding_bad_input():
-    with pytest.raises(ValueError, match="the filter size must be a positive integer, got 0"):
+    with pytest.raises(ValueError, match="the filter size must be a whole number >= 1, got 0"):
         same_padding(0)
 
 
 def test_keras_same_output_size_is_ceil():
     for n, s in itertools.product(range(1, 50), range(1, 7)):
         assert keras_same_output_size(n, s) == math.ceil(n / s)
-    with pytest.raises(ValueError, match="the stride must be a positive integer, got 0"):
+    with pytest.raises(ValueError, match="the stride must be a whole number >= 1, got 0"):
         keras_same_output_size(5, 0)
+
+
+def test_padding_amounts_per_axis():
+    assert padding_amounts("valid", (6, 6), (3, 3)) == ((0, 0), (0, 0))
+    assert padding_amounts(2, (6, 6, 3), (3, 3, 3)) == ((2, 2), (2, 2))
+    assert padding_amounts("SAME", (6, 7), (4, 4), 2) == (
+        keras_same_padding(6, 4, 2),
+        keras_same_padding(7, 4, 2),
+    )
+    with pytest.raises(ValueError, match="'valid', 'same' or a whole number, got 'full'"):
+        padding_amounts("full", (6, 6), (3, 3))
+    with pytest.raises(ValueError, match="the padding must be a whole number >= 0, got -1"):
+        padding_amounts(-1, (6, 6), (3, 3))
 
 
 def test_keras_same_padding_gives_the_same_output_size():
@@ -238,14 +274,13 @@ def test_locally_connected_params_slide_numbers():
 @pytest.mark.parametrize(
     ("call", "match"),
     [
-        (lambda: conv_params(0, 3, 10), "the filter size must be a positive integer, got 0"),
-        (lambda: conv_params((3, 0), 3, 10), "the filter width must be a positive integer"),
-        (lambda: conv_params((3, 3, 3), 3, 10), r"an integer f or a pair \(fh, fw\)"),
-        (lambda: conv_params(3, 0, 10), "the number of input channels must be a positive"),
-        (lambda: conv_params(3, 3, -1), "the number of filters must be a positive integer"),
-        (lambda: conv_params(3, 3, 10, bias="yes"), "bias must be True or False"),
-        (lambda: dense_params(0, 10), "the number of inputs must be a positive integer"),
-        (lambda: dense_params(10, 0), "the number of units must be a positive integer"),
+        (lambda: conv_params(0, 3, 10), "the filter size must be a whole number >= 1, got 0"),
+        (lambda: conv_params((3, 0), 3, 10), "the filter size must be a whole number >= 1"),
+        (lambda: conv_params((3, 3, 3), 3, 10), "a whole number or a pair of them"),
+        (lambda: conv_params(3, 0, 10), "the number of input channels must be a whole number"),
+        (lambda: conv_params(3, 3, -1), "the number of filters must be a whole number >= 1"),
+        (lambda: dense_params(0, 10), "the number of inputs must be a whole number >= 1"),
+        (lambda: dense_params(10, 0), "the number of units must be a whole number >= 1"),
         (lambda: fc_params_for_image(64, 64, 0, 10), "the number of channels must be"),
         (lambda: locally_connected_params(4, 5), r"the filter \(5×5\) is larger"),
         (lambda: locally_connected_params(28, 5, c_out=0), "the number of feature maps"),
@@ -254,6 +289,13 @@ def test_locally_connected_params_slide_numbers():
 def test_parameter_counts_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_bias_must_be_a_flag():
+    with pytest.raises(TypeError, match="bias must be True or False, got 'yes'"):
+        conv_params(3, 3, 10, bias="yes")
+    with pytest.raises(TypeError, match="bias must be True or False, got 1"):
+        dense_params(3, 10, bias=1)
 
 
 # --------------------------------------------------------------------------- receptive field
@@ -289,14 +331,18 @@ def test_receptive_field_accepts_specs():
 @pytest.mark.parametrize(
     ("layers", "match"),
     [
-        ([(3, 1), (3, 0)], "the stride of layer 2 must be a positive integer, got 0"),
-        ([(0, 1)], "the filter size of layer 1 must be a positive integer"),
-        ([3], r"layer 1 of the stack must be an \(f, s\) pair, a Conv or a Pool"),
-        ([Dense(3)], "layer 1 of the stack must be"),
+        ([(3, 1), (3, 0)], "the stride of layer 2 must be a whole number >= 1, got 0"),
+        ([(0, 1)], "the filter size of layer 1 must be a whole number >= 1"),
     ],
 )
 def test_receptive_field_bad_input(layers, match):
     with pytest.raises(ValueError, match=match):
+        receptive_field(layers)
+
+
+@pytest.mark.parametrize("layers", [[3], [Dense(3)], [(3.0, 1)]])
+def test_receptive_field_wrong_types(layers):
+    with pytest.raises(TypeError, match="layer 1 of the stack must be|of layer 1 must be"):
         receptive_field(layers)
 
 
@@ -318,7 +364,7 @@ def test_stacked_3x3_vs_single(keras):
         assert cmp.single_params == single.count_params()
     vgg = stacked_3x3_vs_single(3, 64, bias=False)  # the VGG paper: 27 C² vs 49 C²
     assert (vgg.stacked_params, vgg.single_params) == (27 * 64**2, 49 * 64**2)
-    with pytest.raises(ValueError, match="the number of stacked layers must be a positive"):
+    with pytest.raises(ValueError, match="the number of stacked layers must be a whole number"):
         stacked_3x3_vs_single(0, 3)
 
 
@@ -471,7 +517,7 @@ def test_layer_table_from_functional_model_and_gap(keras):
 
 
 def test_layer_table_from_model_errors(keras):
-    with pytest.raises(ValueError, match="expected a Keras model, got list"):
+    with pytest.raises(TypeError, match="expected a Keras model, got list"):
         layer_table_from_model([])
     unbuilt = keras.Sequential([keras.layers.Dense(3)])
     with pytest.raises(ValueError, match="is not built: start it with keras.Input"):
@@ -493,14 +539,13 @@ def test_layer_table_shapes_non_square_padding_and_default_names():
     ("input_shape", "layers", "match"),
     [
         ((32, 32), [], r"the input shape must be \(height, width, channels\)"),
-        ((32, 32, 0), [], "the number of input channels must be a positive integer, got 0"),
+        ((32, 32, 0), [], "the number of input channels must be a whole number >= 1, got 0"),
         ((4, 4, 1), [Conv(2, 5)], r"conv1 \(f=5, s=1\): the filter \(5×5\) is larger"),
         ((8, 3, 1), [Conv(2, 5)], r"the padded input \(8×3\)"),
         ((8, 8, 1), [Pool(3, 3), Pool(3)], r"pool1: the pooling window \(3×3\) is larger"),
         ((8, 8, 1), [Dense(4), Conv(2, 1)], r"conv2 \(f=1, s=1\) needs an image-shaped"),
         ((8, 8, 1), [Flatten(), Pool()], "a pooling window layer cannot follow a Flatten"),
         ((8, 8, 1), [Dense(4), GlobalAvgPool()], "global_avg_pool needs an image-shaped"),
-        ((8, 8, 1), ["relu"], r"layer 1 is not a layer spec \(Conv, Pool, Flatten"),
     ],
 )
 def test_layer_table_bad_specs(input_shape, layers, match):
@@ -509,19 +554,44 @@ def test_layer_table_bad_specs(input_shape, layers, match):
 
 
 @pytest.mark.parametrize(
+    ("input_shape", "layers", "match"),
+    [
+        ((8, 8, 1), ["relu"], r"layer 1 is not a layer spec \(Conv, Pool, Flatten"),
+        ("32x32x3", [], r"the input shape must be a tuple \(height, width, channels\)"),
+        ((8.0, 8, 1), [], "the input height must be a whole number, got 8.0"),
+    ],
+)
+def test_layer_table_wrong_types(input_shape, layers, match):
+    with pytest.raises(TypeError, match=match):
+        layer_table(input_shape, layers)
+
+
+@pytest.mark.parametrize(
     ("make", "match"),
     [
-        (lambda: Conv(0, 3), "the number of filters must be a positive integer, got 0"),
-        (lambda: Conv(8, 3, s=0), "the stride must be a positive integer, got 0"),
-        (lambda: Conv(8, 3, p=-1), "the padding must be a non-negative integer, got -1"),
-        (lambda: Conv(8, 3, name=""), "a layer name must be a non-empty string"),
+        (lambda: Conv(0, 3), "the number of filters must be a whole number >= 1, got 0"),
+        (lambda: Conv(8, 3, s=0), "the stride must be a whole number >= 1, got 0"),
+        (lambda: Conv(8, 3, p=-1), "the padding must be a whole number >= 0, got -1"),
+        (lambda: Conv(8, 3, name=""), "a layer name must not be empty"),
         (lambda: Pool(mode="sum"), "the pooling mode must be one of 'max', 'avg'"),
-        (lambda: Pool(f=0), "the pooling window size must be a positive integer"),
-        (lambda: Dense(2.5), r"the number of units must be a positive integer, got 2\.5"),
+        (lambda: Pool(f=0), "the pooling window size must be a whole number >= 1"),
     ],
 )
 def test_layer_specs_bad_values(make, match):
     with pytest.raises(ValueError, match=match):
+        make()
+
+
+@pytest.mark.parametrize(
+    ("make", "match"),
+    [
+        (lambda: Dense(2.5), r"the number of units must be a whole number, got 2\.5"),
+        (lambda: Conv(8, 3, name=3), "a layer name must be a string or None, got 3"),
+        (lambda: Pool(mode=None), "the pooling mode must be one of"),
+    ],
+)
+def test_layer_specs_wrong_types(make, match):
+    with pytest.raises(TypeError, match=match):
         make()
 
 
@@ -536,8 +606,127 @@ def test_format_table_layout_and_separators():
     assert lines[3].split() == ["Total", "48", "120"]
     assert len({len(line) for line in lines[1:3]}) == 1  # numbers right-aligned
     assert "48,120" in format_table(rows)
-    with pytest.raises(ValueError, match="format_table expects TableRow objects"):
+    with pytest.raises(TypeError, match="format_table expects TableRow objects"):
         format_table([("Input", (1, 1, 1), 1, 0)])
+
+
+# --------------------------------------------------------------------------- whole numbers
+
+# Every integer parameter of every public function and spec, with valid values for the
+# others: True, False and 3.0 must each be refused with a TypeError that names it.
+INTEGER_PARAMETERS = [
+    *[
+        ("conv_output_size", {"n": 7, "f": 3}, k, w)
+        for k, w in [
+            ("n", "the input size"),
+            ("f", "the filter size"),
+            ("p", "the padding"),
+            ("s", "the stride"),
+        ]
+    ],
+    *[
+        ("output_size_or_reason", {"n": 7, "f": 3}, k, w)
+        for k, w in [
+            ("n", "the input size"),
+            ("f", "the filter size"),
+            ("p", "the padding"),
+            ("s", "the stride"),
+        ]
+    ],
+    *[
+        ("pool_output_size", {"n": 8}, k, w)
+        for k, w in [
+            ("n", "the input size"),
+            ("f", "the pooling window size"),
+            ("s", "the stride"),
+            ("p", "the padding"),
+        ]
+    ],
+    ("same_padding", {"f": 3}, "f", "the filter size"),
+    *[
+        ("padding_amounts", {"padding": 1, "shape": (6, 6), "kernel_shape": (3, 3)}, k, w)
+        for k, w in [("padding", "the padding"), ("stride", "the stride")]
+    ],
+    ("keras_same_output_size", {"n": 7}, "n", "the input size"),
+    ("keras_same_output_size", {"n": 7}, "s", "the stride"),
+    *[
+        ("keras_same_padding", {"n": 7, "f": 3}, k, w)
+        for k, w in [("n", "the input size"), ("f", "the filter size"), ("s", "the stride")]
+    ],
+    *[
+        ("conv_params", {"f": 3, "c_in": 3, "c_out": 8}, k, w)
+        for k, w in [
+            ("f", "the filter size"),
+            ("c_in", "the number of input channels"),
+            ("c_out", "the number of filters"),
+        ]
+    ],
+    ("dense_params", {"n_in": 4, "n_out": 2}, "n_in", "the number of inputs"),
+    ("dense_params", {"n_in": 4, "n_out": 2}, "n_out", "the number of units"),
+    *[
+        ("fc_params_for_image", {"h": 4, "w": 4, "c": 3, "units": 2}, k, w)
+        for k, w in [
+            ("h", "the image height"),
+            ("w", "the image width"),
+            ("c", "the number of channels"),
+            ("units", "the number of units"),
+        ]
+    ],
+    *[
+        ("locally_connected_params", {"n": 8, "f": 3}, k, w)
+        for k, w in [
+            ("n", "the input size"),
+            ("f", "the filter size"),
+            ("c_in", "the number of input"),
+            ("c_out", "the number of feature maps"),
+            ("s", "the stride"),
+            ("p", "the padding"),
+        ]
+    ],
+    ("stacked_3x3_vs_single", {"n_layers": 2, "channels": 4}, "n_layers", "the number of"),
+    ("stacked_3x3_vs_single", {"n_layers": 2, "channels": 4}, "channels", "the number of"),
+    *[
+        ("Conv", {"filters": 8, "f": 3}, k, w)
+        for k, w in [
+            ("filters", "the number of filters"),
+            ("f", "the filter size"),
+            ("s", "the stride"),
+            ("p", "the padding"),
+        ]
+    ],
+    *[
+        ("Pool", {}, k, w)
+        for k, w in [("f", "the pooling window size"), ("s", "the stride"), ("p", "the padding")]
+    ],
+    ("Dense", {"units": 4}, "units", "the number of units"),
+    *[
+        (
+            "TableRow",
+            {"name": "FC3", "activation_shape": (120, 1), "activation_size": 120, "params": 0},
+            k,
+            w,
+        )
+        for k, w in [
+            ("activation_size", "the activation size"),
+            ("params", "the number of parameters"),
+        ]
+    ],
+]
+
+
+test_integer_parameters_refuse_bools_and_floats, test_every_integer_parameter_is_listed = (
+    whole_numbers.refusal_tests(shapes, INTEGER_PARAMETERS)
+)
+
+
+@pytest.mark.parametrize("bad", [True, False, 3.0], ids=["True", "False", "3.0"])
+def test_shapes_and_stacks_refuse_bools_and_floats(bad):
+    with pytest.raises(TypeError, match="the input height must be a whole number"):
+        layer_table((bad, 8, 1), [])
+    with pytest.raises(TypeError, match="the stride of layer 1 must be a whole number"):
+        receptive_field([(3, bad)])
+    with pytest.raises(TypeError, match="the filter size must be a whole number"):
+        conv_params((3, bad), 3, 8)
 
 
 # --------------------------------------------------------------------------- import hygiene

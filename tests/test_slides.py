@@ -339,14 +339,21 @@ def test_mnist_lrf_net_shapes():
 def test_deck_001_keras_models(keras):
     """The two Keras models of deck 001, written exactly as on the slides."""
     L = keras.layers
-    convnet = keras_model(
-        keras,
-        slides.MNIST_INPUT_SHAPE,
-        [
+
+    def conv_blocks():
+        """The two convolution + pooling blocks both models start with (new layers each time)."""
+        return [
             L.Conv2D(32, kernel_size=(3, 3), activation="relu"),
             L.MaxPooling2D(pool_size=(2, 2)),
             L.Conv2D(64, kernel_size=(3, 3), activation="relu"),
             L.MaxPooling2D(pool_size=(2, 2)),
+        ]
+
+    convnet = keras_model(
+        keras,
+        slides.MNIST_INPUT_SHAPE,
+        [
+            *conv_blocks(),
             L.Flatten(),
             L.Dropout(0.5),
             L.Dense(10, activation="softmax"),
@@ -356,10 +363,7 @@ def test_deck_001_keras_models(keras):
         keras,
         slides.MNIST_INPUT_SHAPE,
         [
-            L.Conv2D(32, kernel_size=(3, 3), activation="relu"),
-            L.MaxPooling2D(pool_size=(2, 2)),
-            L.Conv2D(64, kernel_size=(3, 3), activation="relu"),
-            L.MaxPooling2D(pool_size=(2, 2)),
+            *conv_blocks(),
             L.Conv2D(128, kernel_size=(3, 3), activation="relu"),
             L.Conv2D(10, kernel_size=(1, 1), activation="softmax"),
             L.GlobalAveragePooling2D(),
@@ -595,7 +599,7 @@ def test_errata_for():
     assert sum(len(slides.errata_for(d)) for d in slides.DECKS) == len(slides.ERRATA)
     with pytest.raises(ValueError, match="unknown deck '007'; the decks are 000, 001"):
         slides.errata_for("007")
-    with pytest.raises(ValueError, match="unknown deck 2"):
+    with pytest.raises(TypeError, match='the deck must be a string such as "002", got 2'):
         slides.errata_for(2)  # type: ignore[arg-type]
 
 

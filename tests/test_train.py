@@ -34,7 +34,7 @@ def test_quick_recipe_learns_mnist(mnist):
     (x_train, y_train), (x_test, y_test) = mnist
     seed_everything(0)
     model = models.mnist_convnet()
-    history = train.course_recipe(model, x_train, y_train, verbose=0)
+    history = train.fit_course_recipe(model, x_train, y_train, verbose=0)
     recipe = train.QUICK_RECIPE
     assert history.epoch == list(range(recipe.epochs))
     assert history.params["steps"] == -(-recipe.train_size // recipe.batch_size)
@@ -52,15 +52,16 @@ def test_quick_recipe_learns_mnist(mnist):
 def test_validation_data_is_reported(mnist):
     (x_train, y_train), _ = mnist
     seed_everything(0)
-    history = train.course_recipe(
+    history = train.fit_course_recipe(
         models.fcn_gap(),
         x_train[:256],
         y_train[:256],
-        epochs=1,
+        recipe=train.Recipe(epochs=1, batch_size=128),  # an explicit recipe beats quick mode
         validation_data=(x_train[-300:], y_train[-300:]),
         verbose=0,
     )
     assert set(history.history) >= {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert history.epoch == [0] and history.params["steps"] == 2
 
 
 def _train_twice(x, y):
@@ -68,7 +69,7 @@ def _train_twice(x, y):
     for _ in range(2):
         seed_everything(0)
         model = models.mnist_convnet()
-        train.course_recipe(model, x, y, epochs=1, verbose=0, seed=3)
+        train.fit_course_recipe(model, x, y, epochs=1, verbose=0, seed=3)
         weights.append(model.get_weights())
     return weights
 
@@ -94,35 +95,96 @@ def test_learning_rate_schedule_warms_up_then_decays():
 
 
 @pytest.mark.parametrize(
-    ("x", "y", "message"),
+    ("x", "y", "error", "message"),
     [
-        (np.zeros((4, 28, 28), np.float32), [0, 1, 2, 3], "must be uint8 pixels"),
-        (np.zeros((4, 32, 32), np.uint8), [0, 1, 2, 3], r"shape \(number of images, 28, 28\)"),
-        (np.zeros((4, 28, 28), np.uint8), [0, 1, 2], "4 training images but 3 labels"),
-        (np.zeros((4, 28, 28), np.uint8), [0, 1, 2, 10], "digits from 0 to 9"),
-        (np.zeros((4, 28, 28), np.uint8), [0, -1, 2, 3], "digits from 0 to 9"),
-        (np.zeros((4, 28, 28), np.uint8), [0.0, 1.0, 2.0, 3.0], "must be integers"),
-        (np.zeros((4, 28, 28), np.uint8), np.eye(10, dtype=int)[:4], "not one-hot"),
-        (np.zeros((0, 28, 28), np.uint8), np.zeros(0, int), "no training images"),
+        (np.zeros((4, 28, 28), np.float32), [0, 1, 2, 3], TypeError, "must be uint8 pixels"),
+        (
+            np.zeros((4, 32, 32), np.uint8),
+            [0, 1, 2, 3],
+            ValueError,
+            r"shape \(number of images, 28, 28\)",
+        ),
+        (np.zeros((4, 28, 28), np.uint8), [0, 1, 2], ValueError, "4 training images but 3 labels"),
+        (np.zeros((4, 28, 28), np.uint8), [0, 1, 2, 10], ValueError, "digits from 0 to 9"),
+        (np.zeros((4, 28, 28), np.uint8), [0, -1, 2, 3], ValueError, "digits from 0 to 9"),
+        (np.zeros((4, 28, 28), np.uint8), [0.0, 1.0, 2.0, 3.0], TypeError, "must be integers"),
+        (np.zeros((4, 28, 28), np.uint8), np.eye(10, dtype=int)[:4], ValueError, "not one-hot"),
+        (np.zeros((0, 28, 28), np.uint8), np.zeros(0, int), ValueError, "no training images"),
     ],
 )
-def test_bad_training_data_raises(x, y, message):
-    with pytest.raises(ValueError, match=message):
-        train.course_recipe(models.mnist_convnet(), x, y, verbose=0)
+def test_bad_training_data_raises(x, y, error, message):
+    with pytest.raises(error, match=message):
+        train.fit_course_recipe(models.mnist_convnet(), x, y, verbose=0)
 
 
 def test_bad_model_and_options_raise():
     x, y = np.zeros((4, 28, 28), np.uint8), np.arange(4)
     with pytest.raises(ValueError, match=r"takes inputs of shape \(32, 32, 3\)"):
-        train.course_recipe(models.lenet5(), x, y, verbose=0)
-    with pytest.raises(ValueError, match="expected a Keras model"):
-        train.course_recipe("mnist_convnet", x, y, verbose=0)
-    with pytest.raises(ValueError, match="number of epochs must be a positive integer, got 0"):
-        train.course_recipe(models.mnist_convnet(), x, y, epochs=0, verbose=0)
+        train.fit_course_recipe(models.lenet5(), x, y, verbose=0)
+    with pytest.raises(TypeError, match="expected a Keras model"):
+        train.fit_course_recipe("mnist_convnet", x, y, verbose=0)
+    with pytest.raises(TypeError, match="expected a Keras model"):
+        train.fit_reference_recipe(None, x, y, verbose=0)
+    with pytest.raises(ValueError, match="number of epochs must be a whole number >= 1, got 0"):
+        train.fit_course_recipe(models.mnist_convnet(), x, y, epochs=0, verbose=0)
+    with pytest.raises(TypeError, match="the recipe must be a train.Recipe, got dict"):
+        train.fit_course_recipe(models.mnist_convnet(), x, y, recipe={"epochs": 1}, verbose=0)
     with pytest.raises(ValueError, match="validation labels must be digits"):
-        train.course_recipe(models.mnist_convnet(), x, y, validation_data=(x, y + 7), verbose=0)
-    with pytest.raises(ValueError, match="test images must be uint8"):
+        train.fit_course_recipe(models.mnist_convnet(), x, y, validation_data=(x, y + 7), verbose=0)
+    with pytest.raises(TypeError, match="test images must be uint8"):
         train.evaluate(models.mnist_convnet(), x / 255, y)
+    with pytest.raises(ValueError, match=r"warm-up fraction must lie in \[0, 1\)"):
+        train.Recipe(epochs=1, batch_size=1, warmup_fraction=1.0)
+
+
+def test_recipes_are_read_only():
+    with pytest.raises(TypeError):
+        train.RECIPES["mnist_convnet"] = train.QUICK_RECIPE
+    with pytest.raises(TypeError):
+        train.REFERENCE["epochs"] = 1
+
+
+NOT_WHOLE_NUMBERS = [True, False, 3.0]
+_X, _Y = np.zeros((4, 28, 28), np.uint8), np.arange(4)
+
+INTEGER_PARAMETERS = {
+    "Recipe epochs": lambda v: train.Recipe(epochs=v, batch_size=1),
+    "Recipe batch_size": lambda v: train.Recipe(epochs=1, batch_size=v),
+    "Recipe train_size": lambda v: train.Recipe(epochs=1, batch_size=1, train_size=v),
+    "learning_rate_schedule total_steps": lambda v: train.learning_rate_schedule(
+        train.QUICK_RECIPE, v
+    ),
+    "fit_course_recipe epochs": lambda v: train.fit_course_recipe(
+        models.mnist_convnet(), _X, _Y, epochs=v, verbose=0
+    ),
+    "fit_course_recipe batch_size": lambda v: train.fit_course_recipe(
+        models.mnist_convnet(), _X, _Y, batch_size=v, verbose=0
+    ),
+    "fit_course_recipe seed": lambda v: train.fit_course_recipe(
+        models.mnist_convnet(), _X, _Y, seed=v, verbose=0
+    ),
+    "fit_reference_recipe epochs": lambda v: train.fit_reference_recipe(
+        models.mnist_convnet(), _X, _Y, epochs=v, verbose=0
+    ),
+    "fit_reference_recipe seed": lambda v: train.fit_reference_recipe(
+        models.mnist_convnet(), _X, _Y, seed=v, verbose=0
+    ),
+    "bench.run_benchmark seed": lambda v: _bench().run_benchmark(quick=True, seed=v),
+    "bench.run_benchmark verbose": lambda v: _bench().run_benchmark(quick=True, verbose=v),
+}
+
+
+def _bench():
+    from cnn_course import bench
+
+    return bench
+
+
+@pytest.mark.parametrize("value", NOT_WHOLE_NUMBERS, ids=repr)
+@pytest.mark.parametrize("parameter", sorted(INTEGER_PARAMETERS))
+def test_integer_parameters_refuse_bools_and_floats(parameter, value):
+    with pytest.raises(TypeError, match=rf"must be a whole number, got {value!r} \(a"):
+        INTEGER_PARAMETERS[parameter](value)
 
 
 KILLED_RUN = textwrap.dedent(
@@ -141,7 +203,7 @@ KILLED_RUN = textwrap.dedent(
     (x, y), _ = load_mnist()
     seed_everything(0)
     model = models.mnist_convnet()
-    train.course_recipe(model, x[:640], y[:640], epochs=4, verbose=0,
+    train.fit_course_recipe(model, x[:640], y[:640], epochs=4, verbose=0,
                         checkpoint_dir=sys.argv[1], callbacks=[KillAtEpoch()])
     print("not killed")
     """
@@ -182,7 +244,7 @@ def test_killed_training_resumes_from_the_last_epoch(mnist, tmp_path):
     seed_everything(0)
     model = models.mnist_convnet()
     probe = _RecordResume()
-    history = train.course_recipe(
+    history = train.fit_course_recipe(
         model,
         x_train[:640],
         y_train[:640],

@@ -1,27 +1,158 @@
-"""Tests of cnn_course.transfer: the transfer-learning experiment of notebook 09."""
+"""Tests of cnn_course.transfer: the regimes, transfer_model and the experiment of notebook 09.
+
+Models are slow to build, so each one is built once per module (fixtures) and the
+training steps run eagerly with ``train_on_batch`` (no graph tracing, no tf.data).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from cnn_course import imagenet, transfer
+from cnn_course import pretrained, transfer
 from cnn_course.data import load_fashion_mnist, subset
 
+keras = pytest.importorskip("keras")
 
+
+# --------------------------------------------------------------------------------------
+# One vocabulary: the regimes
+# --------------------------------------------------------------------------------------
 def test_regimes_are_the_transfer_model_regimes():
     assert list(transfer.REGIMES) == ["head", "top", "all", "random"]
-    for fine_tune, weights in transfer.REGIMES.values():
-        assert fine_tune in imagenet.FINE_TUNE_REGIMES and weights in ("imagenet", None)
+    assert transfer.FINE_TUNE == ("head", "top", "all")
+    for name, (fine_tune, weights) in transfer.REGIMES.items():
+        assert transfer.regime_of(fine_tune, weights) == name
     assert transfer.REGIMES["random"] == ("all", None)  # the baseline without transfer
+    assert transfer.regime_of() == "head" and transfer.regime_of(weights=None) == "random"
+    assert set(transfer.LEARNING_RATES) == set(transfer.REGIMES)
 
 
+def test_the_deck_table_names_regimes():
+    # deck 002, « A retenir »: the 2×2 table, each cell mapped to a regime
+    table = transfer.TRANSFER_LEARNING_TABLE
+    assert set(table) == {(s, d) for s in ("small", "large") for d in ("imagenet", "different")}
+    assert table["small", "imagenet"] == ("Les dernières couches", "head")
+    assert table["large", "different"] == ("Initialisation aléatoire", "random")
+    assert {regime for _, regime in table.values()} <= set(transfer.REGIMES)
+
+
+def test_recommended_learning_rate_is_small_when_pretrained_layers_train():
+    rates = {
+        name: transfer.recommended_learning_rate(*pair) for name, pair in transfer.REGIMES.items()
+    }
+    assert rates["all"] < rates["top"] < rates["head"] == rates["random"]
+
+
+# --------------------------------------------------------------------------------------
+# transfer_model
+# --------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def transfer_models():
+    models = {
+        regime: transfer.transfer_model(3, regime, input_shape=(32, 32, 3))
+        for regime in transfer.FINE_TUNE
+    }
+    models["random"] = transfer.transfer_model(3, weights=None, input_shape=(28, 28, 1))
+    return models
+
+
+def _weights(model, layer_name):
+    return [np.array(w) for w in model.get_layer("mobilenet_v2").get_layer(layer_name).weights]
+
+
+def _train_one_step(model, regime, weights="imagenet"):
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 256, size=(4, *model.input.shape[1:]), dtype=np.uint8)
+    y = np.array([0, 1, 2, 0])
+    lr = transfer.recommended_learning_rate(regime, weights) * 10  # visible in one step
+    model.compile(keras.optimizers.Adam(lr), "sparse_categorical_crossentropy", run_eagerly=True)
+    loss = model.train_on_batch(x, y)
+    assert np.isfinite(loss)
+
+
+def test_trainable_counts_grow(transfer_models):
+    counts = {k: transfer.trainable_param_count(m) for k, m in transfer_models.items()}
+    assert counts["head"] == pretrained.LAST_CHANNELS * 3 + 3  # only the new dense layer
+    assert counts["head"] < counts["top"] < counts["all"]
+    assert counts["all"] == counts["random"]  # same network, all trained
+    bn_stats = sum(
+        2 * layer.moving_mean.shape[0]
+        for layer in transfer_models["all"].get_layer("mobilenet_v2").layers
+        if isinstance(layer, keras.layers.BatchNormalization)
+    )
+    assert counts["all"] == transfer_models["all"].count_params() - bn_stats
+
+
+def test_head_keeps_the_backbone_and_its_batchnorm(transfer_models):
+    model = transfer_models["head"]
+    before = {name: _weights(model, name) for name in ("Conv1", "bn_Conv1", "Conv_1_bn")}
+    dense = np.array(model.get_layer("predictions").kernel)
+    _train_one_step(model, "head")
+    for name, values in before.items():  # BatchNorm moving statistics included
+        for old, new in zip(values, _weights(model, name), strict=True):
+            np.testing.assert_array_equal(old, new)
+    assert not np.allclose(dense, np.array(model.get_layer("predictions").kernel))
+
+
+def test_top_trains_only_the_last_blocks(transfer_models):
+    model = transfer_models["top"]
+    early, late, bn = "block_2_project", "block_16_project", "block_16_project_BN"
+    before = {name: _weights(model, name) for name in (early, late, bn)}
+    _train_one_step(model, "top")
+    np.testing.assert_array_equal(before[early][0], _weights(model, early)[0])
+    for old, new in zip(before[bn], _weights(model, bn), strict=True):  # frozen, inference mode
+        np.testing.assert_array_equal(old, new)
+    assert not np.allclose(before[late][0], _weights(model, late)[0])
+
+
+def test_all_trains_everything_including_batchnorm(transfer_models):
+    model = transfer_models["all"]
+    before = {name: _weights(model, name) for name in ("Conv1", "bn_Conv1")}
+    _train_one_step(model, "all")
+    assert not np.allclose(before["Conv1"][0], _weights(model, "Conv1")[0])
+    moving_mean_before, moving_mean_after = before["bn_Conv1"][2], _weights(model, "bn_Conv1")[2]
+    assert not np.allclose(moving_mean_before, moving_mean_after)
+
+
+def test_random_init_on_grayscale_28x28(transfer_models):
+    model = transfer_models["random"]
+    assert model.name == "transfer_random"
+    assert model.get_layer("resize").output.shape == (None, 32, 32, 1)
+    assert model.get_layer("gray_to_rgb").output.shape == (None, 32, 32, 3)
+    _train_one_step(model, "all", weights=None)
+    probs = np.asarray(model(np.zeros((2, 28, 28, 1), np.float32)))
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0, rtol=1e-5)
+
+
+def test_transfer_model_bad_arguments():
+    with pytest.raises(ValueError, match="fine_tune must be one of 'head', 'top', 'all'"):
+        transfer.transfer_model(3, "middle")
+    with pytest.raises(ValueError, match="nothing worth freezing"):
+        transfer.transfer_model(3, "head", weights=None)
+    with pytest.raises(ValueError, match='weights must be "imagenet" or None'):
+        transfer.transfer_model(3, weights="cifar")
+    with pytest.raises(ValueError, match="3 channels"):
+        transfer.transfer_model(3, input_shape=(32, 32, 4))
+    with pytest.raises(ValueError, match="num_classes must be a whole number >= 2"):
+        transfer.transfer_model(1)
+    with pytest.raises(ValueError, match="top_blocks must be a whole number from 1 to 17"):
+        transfer.transfer_model(3, "top", top_blocks=18)
+    with pytest.raises(ValueError, match=r"dropout rate must lie in \[0, 1\)"):
+        transfer.transfer_model(3, dropout=1.0)
+    with pytest.raises(ValueError, match="at least 32×32 pixels"):
+        transfer.transfer_model(3, resize_to=16)
+
+
+# --------------------------------------------------------------------------------------
+# The experiment
+# --------------------------------------------------------------------------------------
 def test_a_tiny_experiment_trains_and_scores_every_set_and_regime(capsys):
     (x_train, y_train), (x_test, y_test) = load_fashion_mnist()
     x, y = subset(x_train, y_train, 20, seed=0)
     xt, yt = subset(x_test, y_test, 30, seed=1)
     sets = {"small": (x[:10, ..., None], y[:10]), "larger": (x[..., None], y)}
-    # the cheapest regime only (the others differ in transfer_model's arguments, tested there)
+    # the cheapest regime only (the others differ in transfer_model's arguments, tested above)
     results = transfer.transfer_experiment(sets, (xt[..., None], yt), ["head"], epochs=1)
     assert list(results) == [("small", "head"), ("larger", "head")]
     for (name, regime), run in results.items():
@@ -34,22 +165,59 @@ def test_a_tiny_experiment_trains_and_scores_every_set_and_regime(capsys):
     assert "transfer learning" in err and "2/2" in err
 
 
+GOOD_SETS = {
+    "train_sets": {"ok": (np.zeros((4, 28, 28, 1)), np.arange(4))},
+    "test_set": (np.zeros((2, 28, 28, 1)), np.arange(2)),
+}
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
         ({"regimes": []}, "give at least one regime"),
         ({"regimes": ["head", "everything"]}, "unknown regime 'everything'"),
-        ({"epochs": 0}, "epochs must be a positive integer"),
+        ({"epochs": 0}, "epochs must be a whole number >= 1"),
         ({"train_sets": {}}, "at least one training set"),
         ({"train_sets": {"flat": (np.zeros((4, 784)), np.arange(4))}}, "training set 'flat'"),
         ({"test_set": (np.zeros((3, 28, 28, 1)), np.arange(2))}, "test set must be images"),
     ],
 )
 def test_bad_input_is_explained_before_anything_trains(kwargs, message):
-    arguments = {
-        "train_sets": {"ok": (np.zeros((4, 28, 28, 1)), np.arange(4))},
-        "test_set": (np.zeros((2, 28, 28, 1)), np.arange(2)),
-        **kwargs,
-    }
     with pytest.raises(ValueError, match=message):
-        transfer.transfer_experiment(**arguments)
+        transfer.transfer_experiment(**{**GOOD_SETS, **kwargs})
+
+
+# --------------------------------------------------------------------------------------
+# Integers are whole numbers: True, False and 3.0 are refused
+# --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("value", [True, False, 3.0])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda v: transfer.transfer_model(v),
+        lambda v: transfer.transfer_model(3, "top", top_blocks=v),
+        lambda v: transfer.transfer_model(3, resize_to=v),
+        lambda v: transfer.transfer_model(3, input_shape=(v, 32, 3)),
+        lambda v: transfer.transfer_model(3, input_shape=(32, 32, v)),
+        lambda v: transfer.transfer_experiment(**GOOD_SETS, num_classes=v),
+        lambda v: transfer.transfer_experiment(**GOOD_SETS, epochs=v),
+        lambda v: transfer.transfer_experiment(**GOOD_SETS, batch_size=v),
+        lambda v: transfer.transfer_experiment(**GOOD_SETS, resize_to=v),
+        lambda v: transfer.transfer_experiment(**GOOD_SETS, seed=v),
+    ],
+    ids=[
+        "model-num_classes",
+        "model-top_blocks",
+        "model-resize_to",
+        "model-height",
+        "model-channels",
+        "experiment-num_classes",
+        "experiment-epochs",
+        "experiment-batch_size",
+        "experiment-resize_to",
+        "experiment-seed",
+    ],
+)
+def test_integer_parameters_refuse_bools_and_floats(call, value):
+    with pytest.raises(TypeError, match="must be a whole number"):
+        call(value)

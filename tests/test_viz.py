@@ -7,7 +7,6 @@ computed number is checked against SciPy or a plain loop.
 
 from __future__ import annotations
 
-import itertools
 import subprocess
 import sys
 from types import SimpleNamespace
@@ -16,10 +15,11 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+import whole_numbers
 from matplotlib.colors import to_rgba
 from scipy.signal import correlate2d
 
-from cnn_course import slides, viz
+from cnn_course import metrics, ops, slides, viz
 
 # The slide matrices come from cnn_course.slides (tests/test_slides.py checks them
 # against the decks); every number computed from them is checked here against SciPy.
@@ -52,39 +52,6 @@ def patches(ax, gid):
 def reference_conv(x, k, stride=1, padding=0):
     """Independent reference: SciPy's cross-correlation, then keep every stride-th value."""
     return correlate2d(np.pad(x, padding), k, mode="valid")[::stride, ::stride]
-
-
-def unseen_by_loop(n, f, p, s):
-    """Independent reference for unseen_pixels: walk every window position."""
-    seen = np.zeros((n + 2 * p, n + 2 * p), dtype=bool)
-    top = 0
-    while top + f <= n + 2 * p:
-        left = 0
-        while left + f <= n + 2 * p:
-            seen[top : top + f, left : left + f] = True
-            left += s
-        top += s
-    return ~seen[p : p + n, p : p + n]
-
-
-# --------------------------------------------------------------------------- numbers
-
-
-@pytest.mark.parametrize(
-    ("value", "text"),
-    [
-        (3, "3"),
-        (np.int64(-16), "-16"),
-        (5.0, "5"),
-        (2.25, "2.25"),
-        (np.float32(3.75), "3.75"),
-        (2 / 3, "0.667"),
-        (-0.0, "0"),
-        (1e-4, "0.0001"),
-    ],
-)
-def test_format_number_writes_numbers_like_the_slides(value, text):
-    assert viz.format_number(value) == text
 
 
 # --------------------------------------------------------------------------- show_matrix
@@ -156,52 +123,6 @@ def test_show_matrix_rejects_what_is_not_a_matrix():
         viz.show_matrix(IMAGE, shade=np.zeros((3, 3), dtype=bool))
 
 
-# --------------------------------------------------------------------------- step_products
-
-
-def test_step_products_reproduces_the_slide_sum():
-    text, value = viz.step_products(IMAGE, VERTICAL, 0, 0)
-    assert text == "3×1 + 1×1 + 2×1 + 0×0 + 5×0 + 7×0 + 1×-1 + 8×-1 + 2×-1 = -5"
-    assert text.endswith("= -5")
-    assert value == -5
-
-
-@pytest.mark.parametrize(("stride", "padding"), [(1, 0), (1, 1), (2, 0), (3, 1)])
-def test_step_products_value_and_text_agree_with_scipy(stride, padding):
-    expected = reference_conv(IMAGE, VERTICAL, stride, padding)
-    for (i, j), reference in np.ndenumerate(expected):
-        text, value = viz.step_products(IMAGE, VERTICAL, i, j, stride=stride, padding=padding)
-        assert value == reference
-        terms, total = text.split(" = ")
-        products = [a * b for a, b in (map(int, t.split("×")) for t in terms.split(" + "))]
-        assert len(products) == 9
-        assert sum(products) == int(total) == reference
-
-
-def test_step_products_gives_the_corrected_stride_example():
-    # the slides print 83 and 127 for these two values
-    assert viz.step_products(X7, K7, 0, 2, stride=2)[1] == 88
-    assert viz.step_products(X7, K7, 1, 2, stride=2)[1] == 117
-
-
-def test_step_products_over_a_volume_sums_every_channel():
-    rng = np.random.default_rng(1)
-    x, k = rng.integers(-5, 6, (5, 5, 3)), rng.integers(-2, 3, (3, 3, 3))
-    text, value = viz.step_products(x, k, 1, 2)
-    expected = sum(correlate2d(x[:, :, c], k[:, :, c], mode="valid")[1, 2] for c in range(3))
-    assert value == expected
-    assert text.count("×") == 27
-
-
-def test_step_products_rejects_positions_outside_the_output_and_filter_banks():
-    with pytest.raises(ValueError, match=r"\(4, 0\) is outside the 4×4 output"):
-        viz.step_products(IMAGE, VERTICAL, 4, 0)
-    with pytest.raises(ValueError, match="pick one"):
-        viz.step_products(IMAGE[:, :, None], np.ones((3, 3, 1, 2)), 0, 0)
-    with pytest.raises(ValueError, match="larger than"):
-        viz.step_products(IMAGE[:2, :2], VERTICAL, 0, 0)
-
-
 # --------------------------------------------------------------------------- show_convolution
 
 
@@ -227,7 +148,7 @@ def test_show_convolution_at_a_step_fills_the_output_up_to_that_step():
     (cell,) = patches(ax_out, "highlight")
     assert (cell.get_xy(), cell.get_width()) == ((0.5, 0.5), 1)
     (footer,) = [t.get_text() for t in fig.texts if t.get_gid() == "footer"]
-    text, _ = viz.step_products(IMAGE, VERTICAL, 1, 1)
+    text, _ = ops.step_products(IMAGE, VERTICAL, 1, 1)
     assert " ".join(footer.split()) == f"output[1, 1] = {text}"
 
 
@@ -293,25 +214,11 @@ def test_show_pooling_overlapping_windows_are_outlined():
 
 
 def test_show_pooling_rejects_an_unknown_mode():
-    with pytest.raises(ValueError, match="unknown pooling mode"):
+    with pytest.raises(ValueError, match="the pooling mode must be one of 'max', 'avg'"):
         viz.show_pooling(IMAGE, mode="median")
 
 
 # --------------------------------------------------------------------------- stride windows
-
-
-def test_unseen_pixels_marks_the_dropped_row_and_column():
-    mask = viz.unseen_pixels(7, 3, 0, 3)
-    expected = np.zeros((7, 7), dtype=bool)
-    expected[-1, :] = expected[:, -1] = True
-    assert np.array_equal(mask, expected)
-    assert not viz.unseen_pixels(7, 3, 0, 2).any()
-
-
-def test_unseen_pixels_agrees_with_a_loop():
-    for n, f, p, s in itertools.product((5, 7, 8), (1, 2, 3, 5), (0, 1), (1, 2, 3, 4)):
-        expected = unseen_by_loop(n, f, p, s)
-        assert np.array_equal(viz.unseen_pixels(n, f, p, s), expected), (n, f, p, s)
 
 
 def test_show_stride_windows_outlines_the_positions_and_hatches_the_dropped_pixels():
@@ -323,7 +230,7 @@ def test_show_stride_windows_outlines_the_positions_and_hatches_the_dropped_pixe
     corners = {(round(w.get_x() + 0.5), round(w.get_y() + 0.5)) for w in windows}
     assert corners == {(0, 0), (3, 0), (0, 3)}
     hatched = {(round(p.get_y() + 0.5), round(p.get_x() + 0.5)) for p in patches(ax, "unseen")}
-    assert hatched == set(zip(*np.nonzero(viz.unseen_pixels(7, 3, 0, 3)), strict=True))
+    assert hatched == set(zip(*np.nonzero(ops.unseen_pixels(7, 3, 0, 3)), strict=True))
 
 
 def test_show_stride_windows_draws_padding_and_uses_a_given_axes():
@@ -342,14 +249,6 @@ def test_show_stride_windows_explains_a_filter_that_does_not_fit():
     assert not patches(ax, "window")
     with pytest.raises(ValueError, match="stride"):
         viz.show_stride_windows(7, 3, 0, 0)
-
-
-def test_output_size_or_reason():
-    assert viz.output_size_or_reason(7, 3, 0, 2) == (3, None)
-    out, reason = viz.output_size_or_reason(4, 5)
-    assert out is None and "(5×5) is larger than the padded input (4×4)" in reason
-    with pytest.raises(ValueError, match="padding"):
-        viz.output_size_or_reason(7, 3, -1, 1)
 
 
 # --------------------------------------------------------------------------- filters and maps
@@ -441,19 +340,15 @@ def test_plot_history_from_a_history_object_and_from_a_dict():
     assert len(viz.plot_history(logs, metrics="loss").axes) == 1
     with pytest.raises(ValueError, match="no 'auc'"):
         viz.plot_history(logs, metrics=("loss", "auc"))
+    with pytest.raises(TypeError, match="history must be a Keras History or a dict"):
+        viz.plot_history([0.5, 0.3])
 
 
-def test_confusion_matrix_against_a_loop():
+def test_plot_confusion_matrix_draws_the_counts():
     rng = np.random.default_rng(4)
     y_true = rng.integers(0, 5, 300)
     y_pred = np.where(rng.random(300) < 0.7, y_true, rng.integers(0, 5, 300))
-    expected = np.zeros((5, 5), dtype=int)
-    for t, p in zip(y_true, y_pred, strict=True):
-        expected[t, p] += 1
-    assert np.array_equal(viz.confusion_matrix(y_true, y_pred), expected)
-    one_hot = np.eye(5)[y_true]
-    assert np.array_equal(viz.confusion_matrix(one_hot, np.eye(5)[y_pred]), expected)
-
+    expected = metrics.confusion_matrix(y_true, y_pred)  # tested against a loop in test_metrics
     fig = viz.plot_confusion_matrix(y_true, y_pred, class_names=list("ABCDE"))
     (ax,) = fig.axes
     assert [int(t) for t in cell_texts(ax)] == expected.ravel().tolist()
@@ -463,11 +358,57 @@ def test_confusion_matrix_against_a_loop():
     assert ax.get_xlabel() == "predicted class" and ax.get_ylabel() == "true class"
 
 
-def test_confusion_matrix_rejects_bad_labels():
-    with pytest.raises(ValueError, match="3 true labels and 2 predictions"):
-        viz.confusion_matrix([0, 1, 2], [0, 1])
-    with pytest.raises(ValueError, match="num_classes is 2"):
-        viz.confusion_matrix([0, 1, 2], [0, 1, 1], num_classes=2)
+# --------------------------------------------------------------------------- names and checks
+
+
+def test_viz_draws_and_does_not_compute():
+    """The computations a figure shows live in the core; viz exports only drawing."""
+    for name in ("step_products", "unseen_pixels", "describe_unseen", "confusion_matrix"):
+        assert not hasattr(viz, name), name
+    assert all(hasattr(viz, name) for name in viz.__all__)
+
+
+def test_style_module_has_what_the_figure_modules_share():
+    from cnn_course.viz import _style
+
+    for name in ("course_style", "COURSE_RC", "IMAGE_CMAP", "FEATURE_CMAP", "MAX_WIDTH"):
+        assert getattr(_style, name) is getattr(viz, name)
+    fig, axes = _style._grid_axes(5, 3, (1.0, 1.0))
+    assert len(axes) == 5 and len(fig.axes) == 5
+
+
+SMALL = np.arange(16).reshape(4, 4)
+# Every integer parameter of every public drawing function, with valid values for the
+# others: True, False and 3.0 must each be refused with a TypeError that names it.
+INTEGER_PARAMETERS = [
+    ("show_convolution", {"image": IMAGE, "kernel": VERTICAL}, "stride", "the stride"),
+    ("show_convolution", {"image": IMAGE, "kernel": VERTICAL}, "padding", "the padding"),
+    ("show_convolution", {"image": IMAGE, "kernel": VERTICAL}, "step", "the step"),
+    ("show_pooling", {"x": SMALL}, "f", "the pooling window size"),
+    ("show_pooling", {"x": SMALL}, "s", "the stride"),
+    *[
+        ("show_stride_windows", {"n": 7, "f": 3}, k, w)
+        for k, w in [
+            ("n", "the input size"),
+            ("f", "the filter size"),
+            ("p", "the padding"),
+            ("s", "the stride"),
+        ]
+    ],
+    ("show_kernels", {"kernels": np.zeros((3, 3, 1, 4))}, "ncols", "ncols"),
+    ("show_kernels", {"kernels": np.zeros((3, 3, 2, 4))}, "channel", "channel"),
+    ("show_feature_maps", {"maps": np.zeros((5, 5, 4))}, "ncols", "ncols"),
+    ("show_feature_maps", {"maps": np.zeros((5, 5, 4))}, "max_maps", "max_maps"),
+    ("show_images", {"images": np.zeros((3, 5, 5))}, "ncols", "ncols"),
+    ("show_images", {"images": np.zeros((3, 5, 5))}, "max_images", "max_images"),
+    ("show_first_layer_filters", {"kernel": np.zeros((3, 3, 3, 4))}, "ncols", "ncols"),
+    ("show_feature_maps_by_depth", {"maps": {"a": np.zeros((4, 4, 2))}}, "channels", "channels"),
+]
+
+
+test_integer_parameters_refuse_bools_and_floats, test_every_integer_parameter_is_listed = (
+    whole_numbers.refusal_tests(viz, INTEGER_PARAMETERS)
+)
 
 
 # --------------------------------------------------------------------------- hygiene

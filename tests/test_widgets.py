@@ -10,10 +10,11 @@ import ipywidgets
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+import whole_numbers
 from matplotlib.figure import Figure
 from scipy.signal import correlate2d
 
-from cnn_course import kernels, shapes, slides, viz, widgets
+from cnn_course import kernels, ops, shapes, slides, viz, widgets
 
 IMAGE = np.array(slides.IMAGE_6X6)  # deck 000's 6×6 example
 VERTICAL = np.array(slides.VERTICAL_EDGE_FILTER)
@@ -126,7 +127,7 @@ def test_calculator_summary_refuses_nonsense_but_not_a_filter_too_large():
 def test_convolution_step_text_follows_step_products():
     for step in range(16):
         i, j = divmod(step, 4)
-        text, _ = viz.step_products(IMAGE, VERTICAL, i, j)
+        text, _ = ops.step_products(IMAGE, VERTICAL, i, j)
         caption = widgets.convolution_step_text(IMAGE, VERTICAL, step)
         assert caption == f"step {step + 1} of 16: output[{i}, {j}] = {text}"
     with pytest.raises(ValueError, match="from 0 to 15"):
@@ -155,7 +156,7 @@ def test_convolution_stepper_slider_moves_the_window(spy):
     assert calls[-1][1]["step"] == 0
 
     slider.value = 5
-    text, value = viz.step_products(IMAGE, VERTICAL, 1, 1)
+    text, value = ops.step_products(IMAGE, VERTICAL, 1, 1)
     assert value == -2
     assert f"output[1, 1] = {text}" in caption.value
     assert calls[-1][1]["step"] == 5
@@ -253,3 +254,37 @@ def test_bad_input_fails_at_once_in_both_modes():
             )
         with pytest.raises(ValueError, match="at least one filter"):
             widgets.filter_explorer(IMAGE, {}, interactive=interactive)
+
+
+# Every integer parameter of every public function, with valid values for the others:
+# True, False and 3.0 must each be refused with a TypeError that names it.
+INTEGER_PARAMETERS = [
+    *[
+        ("convolution_step_text", {"image": IMAGE, "kernel": VERTICAL, "step": 0}, k, w)
+        for k, w in [("step", "the step"), ("stride", "the stride"), ("padding", "the padding")]
+    ],
+    *[
+        ("convolution_stepper", {"image": IMAGE, "kernel": VERTICAL}, k, w)
+        for k, w in [("stride", "the stride"), ("padding", "the padding")]
+    ],
+    *[
+        (name, {"n": 7, "f": 3}, k, w)
+        for name in ("calculator_summary", "output_size_calculator")
+        for k, w in [
+            ("n", "the input size"),
+            ("f", "the filter size"),
+            ("p", "the padding"),
+            ("s", "the stride"),
+        ]
+    ],
+]
+
+
+test_integer_parameters_refuse_bools_and_floats, test_every_integer_parameter_is_listed = (
+    whole_numbers.refusal_tests(widgets, INTEGER_PARAMETERS)
+)
+
+
+def test_interactive_must_be_true_false_or_none():
+    with pytest.raises(TypeError, match="interactive must be True or False, got 1"):
+        widgets.filter_explorer(IMAGE, {"Sobel": SOBEL}, interactive=1)

@@ -1,4 +1,4 @@
-"""An ImageNet-pretrained MobileNetV2 that works offline, and transfer learning with it.
+"""An ImageNet-pretrained MobileNetV2 that works offline, and the ImageNet classifier.
 
 ``keras.applications.MobileNetV2(weights="imagenet")`` downloads its weights, which
 fails without internet. The course therefore bundles the official torchvision
@@ -17,21 +17,20 @@ differ, so torchvision's weights would give wrong answers in it):
 Main entry points:
 
 - :func:`imagenet_backbone` -- the pretrained model (or its feature extractor);
-- :func:`classify` -- the top-5 ImageNet classes of one photo;
-- :func:`transfer_model` -- a new classifier on top of the pretrained backbone, in
-  the three regimes of the lecture (retrain the head, the last layers, or all);
+- :func:`classify` -- the top-5 ImageNet classes of one photo
+  (:func:`imagenet_preprocess`, :func:`imagenet_class_names`);
 - :func:`install_keras_class_index` -- makes Keras' own ``decode_predictions`` work
   offline; :func:`keras_application` -- the real ``keras.applications`` download
   path for users with internet (e.g. on Colab).
 
-Keras (and so TensorFlow) is imported when a function needs it, not when this
-module is imported.
+Transfer learning with this backbone is in :mod:`cnn_course.transfer`. Keras (and
+so TensorFlow) is imported when a function needs it, not when this module is
+imported.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import shutil
@@ -41,7 +40,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cnn_course.data import CHECKSUMS, as_float_pixels, data_dir, verify_checksum
+from cnn_course import _checks, _lazy
+from cnn_course.data import CHECKSUMS, as_float_pixels, data_dir, sha256sum, verify_checksum
 
 if TYPE_CHECKING:  # pragma: no cover
     import keras
@@ -49,15 +49,14 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "CLASS_INDEX_FILE",
     "CLASS_INDEX_MD5",
-    "FINE_TUNE_REGIMES",
     "IMAGENET_MEAN",
     "IMAGENET_STD",
     "INVERTED_RESIDUAL_SETTING",
+    "LAST_CHANNELS",
+    "MIN_SIZE",
     "NUM_BLOCKS",
     "TOTAL_PARAMS",
-    "TRANSFER_LEARNING_TABLE",
     "WEIGHTS_FILE",
-    "WEIGHTS_SHA256",
     "WeightsDownloadError",
     "center_crop",
     "classify",
@@ -69,9 +68,6 @@ __all__ = [
     "keras_application",
     "keras_application_names",
     "mobilenet_v2",
-    "recommended_learning_rate",
-    "trainable_param_count",
-    "transfer_model",
     "weights_path",
 ]
 
@@ -94,69 +90,67 @@ INVERTED_RESIDUAL_SETTING: tuple[tuple[int, int, int, int], ...] = (
 NUM_BLOCKS = sum(n for _, _, n, _ in INVERTED_RESIDUAL_SETTING)
 """The number of inverted residual blocks, named ``block_0`` ... ``block_16``."""
 LAST_CHANNELS = 1280
+"""Channels of the last feature map (``out_relu``), what a transfer-learning head sees."""
+MIN_SIZE = 32
+"""The smallest image side MobileNetV2 takes: five stride-2 stages divide it by 32."""
 TOTAL_PARAMS = 3_538_984
 """Parameters of MobileNetV2 with its 1000-class ImageNet classifier."""
 
 WEIGHTS_FILE = "mobilenet_v2_imagenet.weights.h5"
-WEIGHTS_SHA256 = CHECKSUMS[WEIGHTS_FILE]
-"""sha256 of ``data/mobilenet_v2_imagenet.weights.h5`` (from ``cnn_course.data.CHECKSUMS``)."""
+"""The bundled weights in ``data/`` (its sha256 is in :data:`cnn_course.data.CHECKSUMS`)."""
 CLASS_INDEX_FILE = "imagenet_class_index.json"
+"""The bundled ImageNet class index in ``data/`` (sha256 in :data:`cnn_course.data.CHECKSUMS`)."""
 CLASS_INDEX_MD5 = "c2c37ea517e94d9795004a39431a14cb"
-"""The md5 Keras' ``decode_predictions`` checks; ``data/imagenet_class_index.json`` has it."""
-
-FINE_TUNE_REGIMES = ("head", "top", "all")
-"""What :func:`transfer_model` retrains: the new head only, also the last blocks, or all."""
-
-TRANSFER_LEARNING_TABLE: dict[tuple[str, str], tuple[str, str]] = {
-    ("small", "imagenet"): ("Les dernières couches", "head"),
-    ("small", "different"): ("Collecter plus de données", "head"),
-    ("large", "imagenet"): ("Utiliser comme initialisation", "all"),
-    ("large", "different"): ("Initialisation aléatoire", "all, weights=None"),
-}
-"""The lecture's "A retenir" table (seed 002): (dataset size, domain) -> (slide text, regime).
-
-The regime is the :func:`transfer_model` call that implements the advice; with a
-small dataset far from ImageNet the slide's advice is to collect more data -- until
-then, a frozen backbone (``"head"``) is the only regime that will not overfit.
-With more data close to ImageNet, ``"top"`` sits between ``"head"`` and ``"all"``
-(the slide "Transfer learning avec plus de données": retrain the last layers).
-"""
+"""The md5 Keras' ``decode_predictions`` demands of its class index (the bundled file has it;
+``scripts/build_imagenet_classes.py`` checks it). The course verifies the file by sha256."""
 
 _BN_EPSILON = 1e-5  # torchvision's BatchNorm2d default
 _BN_MOMENTUM = 0.9  # torch momentum 0.1 = Keras momentum 0.9
-_MIN_SIZE = 32  # five stride-2 stages: 32x32 -> 1x1
-
-
-def _keras():
-    import keras
-
-    return keras
 
 
 # --------------------------------------------------------------------------------------
 # The architecture
 # --------------------------------------------------------------------------------------
-def _check_input_shape(input_shape: tuple, channels: tuple[int, ...] = (3,)) -> tuple:
-    shape = tuple(input_shape)
-    if len(shape) != 3:
-        raise ValueError(f"the input shape must be (height, width, channels), got {input_shape!r}")
-    height, width, c = shape
+def check_input_shape(
+    input_shape: Any, channels: tuple[int, ...] = (3,)
+) -> tuple[int | None, int | None, int]:
+    """``(height, width, channels)`` for MobileNetV2: sides ``None`` or >= :data:`MIN_SIZE`.
+
+    >>> check_input_shape((224, 224, 3)), check_input_shape((None, None, 3))
+    ((224, 224, 3), (None, None, 3))
+    >>> check_input_shape((28, 28, 3))
+    Traceback (most recent call last):
+    ...
+    ValueError: MobileNetV2 needs images of at least 32×32 pixels (its five stride-2 stages \
+divide the size by 32), got 28×28
+    """
+    if isinstance(input_shape, str) or not hasattr(input_shape, "__len__"):
+        raise TypeError(f"the input shape must be (height, width, channels), got {input_shape!r}")
+    if len(input_shape) != 3:
+        raise ValueError(
+            f"the input shape must be (height, width, channels), got {tuple(input_shape)!r}"
+        )
+    height, width, c = input_shape
+    sides = [
+        None if side is None else _checks.positive_int(side, "an image side (input_shape)")
+        for side in (height, width)
+    ]
+    c = _checks.positive_int(c, "the number of channels (input_shape)")
     if c not in channels:
         raise ValueError(
             f"the image must have {' or '.join(map(str, channels))} channels "
             f"(the last number of the input shape), got {c}"
         )
-    for size in (height, width):
-        if size is not None and (not isinstance(size, (int, np.integer)) or size < _MIN_SIZE):
-            raise ValueError(
-                f"MobileNetV2 needs images of at least {_MIN_SIZE}x{_MIN_SIZE} pixels "
-                f"(its five stride-2 stages divide the size by 32), got {height}x{width}"
-            )
-    return shape
+    if any(side is not None and side < MIN_SIZE for side in sides):
+        raise ValueError(
+            f"MobileNetV2 needs images of at least {MIN_SIZE}×{MIN_SIZE} pixels "
+            f"(its five stride-2 stages divide the size by 32), got {height}×{width}"
+        )
+    return sides[0], sides[1], c
 
 
 def _conv_bn_relu(x, filters: int, kernel: int, stride: int, names: tuple[str, str, str]):
-    layers = _keras().layers
+    layers = _lazy.keras().layers
     conv_name, bn_name, relu_name = names
     if stride == 2:
         x = layers.ZeroPadding2D(1, name=f"{conv_name}_pad")(x)
@@ -170,7 +164,7 @@ def _conv_bn_relu(x, filters: int, kernel: int, stride: int, names: tuple[str, s
 
 def _inverted_residual(x, c_in: int, c_out: int, stride: int, expansion: int, block: int):
     """torchvision's ``InvertedResidual``: expand 1x1, depthwise 3x3, project 1x1 (linear)."""
-    layers = _keras().layers
+    layers = _lazy.keras().layers
     prefix = f"block_{block}_"
     shortcut = x
     hidden = int(round(c_in * expansion))
@@ -241,9 +235,10 @@ def mobilenet_v2(
     >>> model.get_layer("out_relu").output.shape  # the last feature map: 224 / 32 = 7
     (None, 7, 7, 1280)
     """
-    keras = _keras()
+    include_top = _checks.flag(include_top, "include_top")
+    keras = _lazy.keras()
     layers = keras.layers
-    input_shape = _check_input_shape(input_shape)
+    input_shape = check_input_shape(input_shape)
     inputs = keras.Input(shape=input_shape, name="image")
     mean = 255.0 * np.asarray(IMAGENET_MEAN)
     std = 255.0 * np.asarray(IMAGENET_STD)
@@ -278,7 +273,8 @@ def weights_path(path: str | os.PathLike[str] | None = None) -> Path:
     FileNotFoundError
         If the file is missing (with how to restore or rebuild it).
     ValueError
-        If the file is corrupted: its sha256 differs from :data:`WEIGHTS_SHA256`.
+        If the file is corrupted: its sha256 differs from the one in
+        :data:`cnn_course.data.CHECKSUMS`.
 
     Examples
     --------
@@ -339,6 +335,7 @@ def imagenet_backbone(
     >>> features.output.shape, features.count_params()
     ((None, 3, 3, 1280), 2257984)
     """
+    include_top = _checks.flag(include_top, "include_top")
     path = weights_path(weights)
     model = mobilenet_v2(
         include_top=True, input_shape=input_shape, classifier_activation=classifier_activation
@@ -346,16 +343,17 @@ def imagenet_backbone(
     model.load_weights(path)
     if include_top:
         return model
-    keras = _keras()
+    keras = _lazy.keras()
     return keras.Model(model.input, model.get_layer("out_relu").output, name="mobilenet_v2")
 
 
-@functools.lru_cache(maxsize=1)
+@functools.cache
 def imagenet_class_index() -> dict[str, tuple[str, str]]:
     """Return ``{"0": ("n01440764", "tench"), ...}`` from ``data/imagenet_class_index.json``.
 
-    The file is Keras' own class index (checked by its md5), rebuilt offline by
-    ``scripts/build_imagenet_classes.py``.
+    The file is Keras' own class index (checked by its sha256 in
+    :data:`cnn_course.data.CHECKSUMS`), rebuilt offline by
+    ``scripts/build_imagenet_classes.py``. Read once, then kept.
 
     Examples
     --------
@@ -370,13 +368,7 @@ def imagenet_class_index() -> dict[str, tuple[str, str]]:
             f"`git checkout -- data/{CLASS_INDEX_FILE}` or rebuild them with "
             "`python scripts/build_imagenet_classes.py`"
         )
-    data = path.read_bytes()
-    md5 = hashlib.md5(data).hexdigest()
-    if md5 != CLASS_INDEX_MD5:
-        raise ValueError(
-            f"the ImageNet class names {path} are corrupted: md5 {md5}, expected "
-            f"{CLASS_INDEX_MD5}; rebuild them with `python scripts/build_imagenet_classes.py`"
-        )
+    data = verify_checksum(path, CLASS_INDEX_FILE).read_bytes()
     return {key: (wnid, name) for key, (wnid, name) in json.loads(data).items()}
 
 
@@ -418,9 +410,9 @@ def install_keras_class_index(keras_home: str | os.PathLike[str] | None = None) 
     ``keras.applications.imagenet_utils.decode_predictions`` (and each
     application's ``decode_predictions``) downloads ``imagenet_class_index.json``
     into ``$KERAS_HOME/models/`` (default ``~/.keras/models/``) unless a file with
-    the right md5 is already there. Copying the bundled file there makes the
+    Keras' md5 is already there. Copying the bundled file there makes the
     unmodified Keras function work offline. A file already in place is left alone
-    if its md5 is right, replaced otherwise.
+    if it is the bundled file (same sha256, so Keras' md5 too), replaced otherwise.
 
     Parameters
     ----------
@@ -436,7 +428,7 @@ def install_keras_class_index(keras_home: str | os.PathLike[str] | None = None) 
     imagenet_class_index()  # checks the bundled file
     home = _keras_home() if keras_home is None else Path(keras_home).expanduser()
     target = home / "models" / CLASS_INDEX_FILE
-    if target.is_file() and hashlib.md5(target.read_bytes()).hexdigest() == CLASS_INDEX_MD5:
+    if target.is_file() and sha256sum(target) == CHECKSUMS[CLASS_INDEX_FILE]:
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(data_dir() / CLASS_INDEX_FILE, target)
@@ -446,7 +438,7 @@ def install_keras_class_index(keras_home: str | os.PathLike[str] | None = None) 
 # --------------------------------------------------------------------------------------
 # Classifying a photo
 # --------------------------------------------------------------------------------------
-def center_crop(image: np.ndarray, size: int) -> np.ndarray:
+def center_crop(image: Any, size: int) -> np.ndarray:
     """Cut the central ``size`` x ``size`` square out of an image (H, W, ...).
 
     Like torchvision's ``CenterCrop``, the top-left corner is
@@ -460,9 +452,11 @@ def center_crop(image: np.ndarray, size: int) -> np.ndarray:
            [14, 15, 16],
            [20, 21, 22]])
     """
+    size = _checks.positive_int(size, "the crop size")
+    image = np.asarray(image)
     height, width = image.shape[:2]
     if size > min(height, width):
-        raise ValueError(f"cannot crop {size}x{size} pixels out of a {height}x{width} image")
+        raise ValueError(f"cannot crop {size}×{size} pixels out of a {height}×{width} image")
     top = int(round((height - size) / 2.0))
     left = int(round((width - size) / 2.0))
     return image[top : top + size, left : left + size]
@@ -532,7 +526,11 @@ def imagenet_preprocess(image: Any, resize: int = 256, crop: int = 224) -> np.nd
     >>> cat.shape, imagenet_preprocess(cat).shape
     ((300, 451, 3), (224, 224, 3))
     """
-    keras = _keras()
+    resize = _checks.positive_int(resize, "resize (the shorter side, in pixels)")
+    crop = _checks.positive_int(crop, "crop (the side of the centre square, in pixels)")
+    if crop > resize:
+        raise ValueError(f"cannot crop {crop}×{crop} pixels out of a shorter side of {resize}")
+    keras = _lazy.keras()
     pixels = _as_rgb_image(image)
     height, width = pixels.shape[:2]
     if height <= width:
@@ -546,7 +544,10 @@ def imagenet_preprocess(image: Any, resize: int = 256, crop: int = 224) -> np.nd
     return center_crop(resized, crop).astype(np.float32)
 
 
-_CLASSIFIER: dict[str, keras.Model] = {}  # filled by classify() on first use
+@functools.cache
+def _classifier() -> keras.Model:
+    """The pretrained ImageNet classifier :func:`classify` uses, built on first use."""
+    return imagenet_backbone(include_top=True, classifier_activation="softmax")
 
 
 def classify(image: Any, top: int = 5) -> list[tuple[str, float]]:
@@ -576,14 +577,11 @@ def classify(image: Any, top: int = 5) -> list[tuple[str, float]]:
     >>> [name for name, p in classify(skimage.data.coffee(), top=1)]
     ['espresso']
     """
-    if isinstance(top, bool) or not isinstance(top, (int, np.integer)) or not 1 <= top <= 1000:
-        raise ValueError(f"top must be a whole number from 1 to 1000, got {top!r}")
-    pixels = imagenet_preprocess(image)
-    if "model" not in _CLASSIFIER:
-        _CLASSIFIER["model"] = imagenet_backbone(include_top=True, classifier_activation="softmax")
-    keras = _keras()
-    probs = keras.ops.convert_to_numpy(_CLASSIFIER["model"](pixels[None], training=False))[0]
     names = imagenet_class_names()
+    top = _checks.integer(top, "top", minimum=1, maximum=len(names))
+    pixels = imagenet_preprocess(image)
+    keras = _lazy.keras()
+    probs = keras.ops.convert_to_numpy(_classifier()(pixels[None], training=False))[0]
     order = np.argsort(probs)[::-1][:top]
     return [(names[i], float(probs[i])) for i in order]
 
@@ -604,7 +602,7 @@ def keras_application_names() -> tuple[str, ...]:
     >>> "MobileNetV2" in names, "VGG16" in names, "vgg16" in names
     (True, True, False)
     """
-    applications = _keras().applications
+    applications = _lazy.keras().applications
     return tuple(
         name
         for name in dir(applications)
@@ -651,7 +649,7 @@ def keras_application(name: str, **kwargs: Any) -> keras.Model:
             "keras_application always loads the ImageNet weights; for random weights "
             f"call keras.applications.{name}(weights=None) directly"
         )
-    constructor = getattr(_keras().applications, name)
+    constructor = getattr(_lazy.keras().applications, name)
     try:
         return constructor(weights="imagenet", **kwargs)
     except Exception as err:
@@ -661,183 +659,6 @@ def keras_application(name: str, **kwargs: Any) -> keras.Model:
             raise WeightsDownloadError(
                 f"Keras could not download the ImageNet weights of {name} ({err}). "
                 "Without internet, use the bundled MobileNetV2: "
-                "cnn_course.imagenet.imagenet_backbone()."
+                "cnn_course.pretrained.imagenet_backbone()."
             ) from err
         raise
-
-
-# --------------------------------------------------------------------------------------
-# Transfer learning
-# --------------------------------------------------------------------------------------
-def recommended_learning_rate(
-    fine_tune: str | None = None, weights: str | None = "imagenet"
-) -> float:
-    """A learning rate for Adam that suits each transfer-learning regime.
-
-    Training only the new head (or a random-init model) can go fast; once
-    pretrained layers are trained too, a small learning rate keeps their
-    ImageNet features from being wiped out by the first, large gradients of
-    the untrained head.
-
-    Examples
-    --------
-    >>> [recommended_learning_rate(regime) for regime in FINE_TUNE_REGIMES]
-    [0.001, 0.0001, 1e-05]
-    >>> recommended_learning_rate("all", weights=None)
-    0.001
-    """
-    fine_tune, weights = _check_regime(fine_tune, weights)
-    if weights is None:
-        return 1e-3
-    return {"head": 1e-3, "top": 1e-4, "all": 1e-5}[fine_tune]
-
-
-def _check_regime(fine_tune: str | None, weights: str | None) -> tuple[str, str | None]:
-    if weights not in ("imagenet", None):
-        raise ValueError(f'weights must be "imagenet" or None, got {weights!r}')
-    if fine_tune is None:
-        fine_tune = "head" if weights == "imagenet" else "all"
-    if fine_tune not in FINE_TUNE_REGIMES:
-        raise ValueError(
-            f"fine_tune must be one of {', '.join(map(repr, FINE_TUNE_REGIMES))}, got {fine_tune!r}"
-        )
-    if weights is None and fine_tune != "all":
-        raise ValueError(
-            f"a randomly initialised backbone (weights=None) has nothing worth freezing: "
-            f'use fine_tune="all" with weights=None, not fine_tune={fine_tune!r}'
-        )
-    return fine_tune, weights
-
-
-def trainable_param_count(model: keras.Model) -> int:
-    """The number of trainable parameters (what ``model.summary()`` calls "Trainable params")."""
-    return int(sum(np.prod(w.shape) for w in model.trainable_weights))
-
-
-def transfer_model(
-    num_classes: int,
-    fine_tune: str | None = None,
-    weights: str | None = "imagenet",
-    input_shape: tuple[int, int, int] = (96, 96, 3),
-    dropout: float = 0.2,
-    top_blocks: int = 3,
-    resize_to: int | None = None,
-) -> keras.Model:
-    """MobileNetV2 with a new classifier for ``num_classes`` classes (transfer learning).
-
-    The model is: input -> [resize] -> [gray to RGB] -> MobileNetV2 backbone
-    (layer ``mobilenet_v2``) -> ``GlobalAveragePooling2D`` -> ``Dropout`` ->
-    ``Dense(num_classes, softmax)``. What is trained follows the lecture:
-
-    ``"head"`` (little data)
-        only the new dense layer; the backbone is frozen (``trainable=False``)
-        and called with ``training=False``, so its BatchNorm layers keep using
-        their ImageNet statistics.
-    ``"top"`` (more data)
-        also the convolutions of the last ``top_blocks`` inverted residual
-        blocks and the final 1x1 convolution ``Conv_1``; every BatchNorm layer
-        stays frozen, in inference mode.
-    ``"all"`` (lots of data)
-        everything, starting from the ImageNet weights ("use as
-        initialisation"); the BatchNorm layers adapt to the new data.
-    ``weights=None``
-        a random backbone, everything trained: the baseline without transfer.
-
-    The model is uncompiled; compile it with e.g.
-    ``keras.optimizers.Adam(recommended_learning_rate(fine_tune, weights))``.
-
-    Parameters
-    ----------
-    num_classes : int
-        Number of classes (at least 2).
-    fine_tune : {"head", "top", "all"}, optional
-        Default ``"head"`` with ImageNet weights, ``"all"`` with ``weights=None``.
-    weights : "imagenet" or None
-    input_shape : tuple
-        ``(height, width, channels)`` of the images, pixel values in [0, 255];
-        channels 3 (RGB) or 1 (grayscale, e.g. MNIST ``(28, 28, 1)``: the model
-        copies the gray into R, G and B with a ``Concatenate`` layer
-        ``gray_to_rgb``).
-    dropout : float
-        Dropout rate before the new dense layer, in [0, 1).
-    top_blocks : int
-        With ``"top"``: how many of the 17 inverted residual blocks to retrain.
-    resize_to : int, optional
-        Resize the images to ``resize_to`` x ``resize_to`` inside the model
-        (layer ``resize``). By default images smaller than 32x32 (MobileNetV2's
-        minimum) are resized to 32x32 and others are left alone; larger sizes
-        (e.g. 96) give the ImageNet features more to work with but cost more.
-
-    Returns
-    -------
-    keras.Model
-
-    Examples
-    --------
-    MNIST-sized grayscale digits, only the new dense layer trained:
-
-    >>> model = transfer_model(10, "head", input_shape=(28, 28, 1))
-    >>> model.get_layer("mobilenet_v2").input.shape  # resized to 32x32, gray copied to RGB
-    (None, 32, 32, 3)
-    >>> trainable_param_count(model), 1280 * 10 + 10
-    (12810, 12810)
-    """
-    fine_tune, weights = _check_regime(fine_tune, weights)
-    if isinstance(num_classes, bool) or not isinstance(num_classes, (int, np.integer)):
-        raise ValueError(f"num_classes must be a whole number, got {num_classes!r}")
-    if num_classes < 2:
-        raise ValueError(f"a classifier needs at least 2 classes, got {num_classes}")
-    if not 0 <= dropout < 1:
-        raise ValueError(f"the dropout rate must lie in [0, 1), got {dropout}")
-    if not isinstance(top_blocks, (int, np.integer)) or not 1 <= top_blocks <= NUM_BLOCKS:
-        raise ValueError(
-            f"top_blocks must be a whole number from 1 to {NUM_BLOCKS}, got {top_blocks!r}"
-        )
-    shape = tuple(input_shape)
-    if len(shape) != 3 or not all(isinstance(n, (int, np.integer)) and n > 0 for n in shape):
-        raise ValueError(
-            f"the input shape must be (height, width, channels) of positive whole numbers, "
-            f"got {input_shape!r}"
-        )
-    height, width, channels = shape
-    if channels not in (1, 3):
-        raise ValueError(f"the images must have 3 channels (RGB) or 1 (grayscale), got {channels}")
-    if resize_to is not None:
-        size = (resize_to, resize_to)
-    else:
-        size = (max(height, _MIN_SIZE), max(width, _MIN_SIZE))
-    backbone_shape = _check_input_shape((*size, 3))
-
-    keras = _keras()
-    layers = keras.layers
-    if weights == "imagenet":
-        backbone = imagenet_backbone(include_top=False, input_shape=backbone_shape)
-    else:
-        backbone = mobilenet_v2(include_top=False, input_shape=backbone_shape)
-
-    if fine_tune == "head":
-        backbone.trainable = False
-    elif fine_tune == "top":
-        retrained = tuple(f"block_{b}_" for b in range(NUM_BLOCKS - top_blocks, NUM_BLOCKS))
-        backbone.trainable = True
-        for layer in backbone.layers:
-            is_bn = isinstance(layer, layers.BatchNormalization)
-            layer.trainable = not is_bn and (
-                layer.name.startswith(retrained) or layer.name == "Conv_1"
-            )
-    else:
-        backbone.trainable = True
-
-    inputs = keras.Input(shape=shape, name="image")
-    x = inputs
-    if (height, width) != size:
-        x = layers.Resizing(*size, interpolation="bilinear", name="resize")(x)
-    if channels == 1:
-        x = layers.Concatenate(name="gray_to_rgb")([x, x, x])
-    # "head" and "top": training=False keeps every BatchNorm in inference mode.
-    x = backbone(x, training=False) if fine_tune in ("head", "top") else backbone(x)
-    x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-    x = layers.Dropout(dropout, name="dropout")(x)
-    outputs = layers.Dense(num_classes, activation="softmax", name="predictions")(x)
-    suffix = "random" if weights is None else fine_tune
-    return keras.Model(inputs, outputs, name=f"transfer_{suffix}")

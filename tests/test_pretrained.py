@@ -1,13 +1,12 @@
-"""Tests of cnn_course.imagenet: the bundled ImageNet MobileNetV2 and transfer learning.
+"""Tests of cnn_course.pretrained: the bundled ImageNet MobileNetV2, classify, keras.applications.
 
-Models are slow to build, so each one is built once per module (fixtures) and the
-training steps run eagerly with ``train_on_batch`` (no graph tracing, no tf.data).
+Models are slow to build, so each one is built once per module (fixtures). Transfer
+learning is tested in test_transfer.py.
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import io
 import json
 import os
@@ -20,33 +19,23 @@ import types
 from collections import OrderedDict
 from pathlib import Path
 
+import convert_mobilenet_v2
 import numpy as np
 import pytest
 import skimage.data
 
-from cnn_course import imagenet
-from cnn_course.data import data_dir
+from cnn_course import pretrained
+from cnn_course.data import DATA_ENV, data_dir
 
 keras = pytest.importorskip("keras")
 
-REPO = Path(__file__).resolve().parent.parent
 KERAS_CLASS_INDEX_MD5 = "c2c37ea517e94d9795004a39431a14cb"  # what decode_predictions checks
 MOBILENET_V2_PARAMS = 3_538_984  # keras.applications.MobileNetV2() with its top
 
 
-def _load_script(name: str) -> types.ModuleType:
-    """Import ``scripts/<name>.py`` (not a package) as the module ``<name>``."""
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / f"{name}.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module  # dataclasses look their module up there
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
 @pytest.fixture(scope="module")
 def logits_model():
-    return imagenet.imagenet_backbone(include_top=True, classifier_activation=None)
+    return pretrained.imagenet_backbone(include_top=True, classifier_activation=None)
 
 
 @pytest.fixture(scope="module")
@@ -68,14 +57,14 @@ def test_reproduces_reference_logits(logits_model, reference):
     logits = np.asarray(logits_model(reference["images"].astype(np.float32), training=False))
     np.testing.assert_allclose(logits, reference["logits"], atol=1e-4, rtol=0)
     # the photos' crops: chelsea is a cat, coffee an espresso
-    names = imagenet.imagenet_class_names()
+    names = pretrained.imagenet_class_names()
     assert names[int(np.argmax(logits[1]))] in {"Egyptian_cat", "tabby", "tiger_cat"}
     assert names[int(np.argmax(logits[2]))] == "espresso"
 
 
 def test_feature_extractor_has_the_same_weights(logits_model, reference):
     """Pooled no-top features through the classifier's dense layer give the same logits."""
-    features = imagenet.imagenet_backbone(include_top=False)
+    features = pretrained.imagenet_backbone(include_top=False)
     assert features.output.shape == (None, 7, 7, 1280)
     assert features.count_params() == MOBILENET_V2_PARAMS - (1280 * 1000 + 1000)
     pooled = np.asarray(features(reference["images"].astype(np.float32))).mean(axis=(1, 2))
@@ -99,24 +88,24 @@ def test_torchvision_conventions(logits_model):
 # --------------------------------------------------------------------------------------
 def test_class_index_has_keras_md5():
     data = (data_dir() / "imagenet_class_index.json").read_bytes()
-    assert hashlib.md5(data).hexdigest() == KERAS_CLASS_INDEX_MD5
+    assert hashlib.md5(data).hexdigest() == KERAS_CLASS_INDEX_MD5 == pretrained.CLASS_INDEX_MD5
     index = json.loads(data)
     assert index["0"] == ["n01440764", "tench"]
     assert index["999"][1] == "toilet_tissue"
 
 
 def test_corrupted_or_missing_weights(tmp_path):
-    copy = tmp_path / imagenet.WEIGHTS_FILE
-    shutil.copyfile(imagenet.weights_path(), copy)
+    copy = tmp_path / pretrained.WEIGHTS_FILE
+    shutil.copyfile(pretrained.weights_path(), copy)
     with open(copy, "r+b") as f:
         f.seek(7_000_000)
         byte = f.read(1)
         f.seek(7_000_000)
         f.write(bytes([byte[0] ^ 0xFF]))
     with pytest.raises(ValueError, match="corrupted"):
-        imagenet.imagenet_backbone(weights=copy)
+        pretrained.imagenet_backbone(weights=copy)
     with pytest.raises(FileNotFoundError, match="convert_mobilenet_v2.py"):
-        imagenet.weights_path(tmp_path / "missing.weights.h5")
+        pretrained.weights_path(tmp_path / "missing.weights.h5")
 
 
 # --------------------------------------------------------------------------------------
@@ -183,7 +172,7 @@ def _legacy_pth(state: OrderedDict, monkeypatch) -> bytes:
 
 
 def test_legacy_reader_rebuilds_tensors(monkeypatch):
-    convert = _load_script("convert_mobilenet_v2")
+    convert = convert_mobilenet_v2
     flat = np.arange(12, dtype=np.float32)
     count = np.array([7], dtype=np.int64)
     state = OrderedDict(
@@ -208,7 +197,7 @@ def test_legacy_reader_rebuilds_tensors(monkeypatch):
 
 
 def test_restricted_unpickler_refuses_code(monkeypatch, tmp_path):
-    convert = _load_script("convert_mobilenet_v2")
+    convert = convert_mobilenet_v2
     marker = tmp_path / "pwned"
 
     class Exploit:
@@ -225,7 +214,7 @@ def test_restricted_unpickler_refuses_code(monkeypatch, tmp_path):
 
 
 def test_every_keras_layer_has_a_torchvision_module(logits_model):
-    convert = _load_script("convert_mobilenet_v2")
+    convert = convert_mobilenet_v2
     mapping = convert.torchvision_module_names()
     with_weights = {layer.name for layer in logits_model.layers if layer.weights}
     assert set(mapping) == with_weights
@@ -239,30 +228,30 @@ def test_every_keras_layer_has_a_torchvision_module(logits_model):
 # classify
 # --------------------------------------------------------------------------------------
 def test_classify_chelsea_and_coffee():
-    cat = imagenet.classify(skimage.data.chelsea())
+    cat = pretrained.classify(skimage.data.chelsea())
     assert len(cat) == 5
     assert {"Egyptian_cat", "tabby"} & {name for name, _ in cat}
     probs = [p for _, p in cat]
     assert probs == sorted(probs, reverse=True)
     assert all(0.0 <= p <= 1.0 for p in probs) and sum(probs) <= 1.0 + 1e-6
 
-    coffee = imagenet.classify(skimage.data.coffee().astype(np.float64), top=3)
+    coffee = pretrained.classify(skimage.data.coffee().astype(np.float64), top=3)
     assert len(coffee) == 3
     assert "espresso" in {name for name, _ in coffee}
 
 
 def test_classify_grayscale_and_bad_input():
-    top = imagenet.classify(skimage.data.camera(), top=2)  # (512, 512) grayscale
+    top = pretrained.classify(skimage.data.camera(), top=2)  # (512, 512) grayscale
     assert len(top) == 2 and top[0][1] >= top[1][1]
     cat = skimage.data.chelsea()
     with pytest.raises(ValueError, match="one image"):
-        imagenet.classify(cat[None])
+        pretrained.classify(cat[None])
     with pytest.raises(ValueError, match="alpha"):
-        imagenet.classify(np.dstack([cat, np.full(cat.shape[:2], 255, np.uint8)]))
+        pretrained.classify(np.dstack([cat, np.full(cat.shape[:2], 255, np.uint8)]))
     with pytest.raises(ValueError, match=r"\[0, 255\]"):
-        imagenet.classify(cat / 255.0)
-    with pytest.raises(ValueError, match="top"):
-        imagenet.classify(cat, top=0)
+        pretrained.classify(cat / 255.0)
+    with pytest.raises(ValueError, match="top must be a whole number from 1 to 1000"):
+        pretrained.classify(cat, top=0)
 
 
 def test_preprocess_matches_pil_resize_and_crop():
@@ -270,7 +259,7 @@ def test_preprocess_matches_pil_resize_and_crop():
     from PIL import Image
 
     cat = skimage.data.chelsea()  # 300 x 451
-    ours = imagenet.imagenet_preprocess(cat)
+    ours = pretrained.imagenet_preprocess(cat)
     pil = np.asarray(Image.fromarray(cat).resize((384, 256), Image.BILINEAR), dtype=np.float32)
     expected = pil[16:240, 80:304]
     assert ours.shape == expected.shape == (224, 224, 3)
@@ -288,7 +277,7 @@ def test_decode_predictions_works_offline(tmp_path):
         "def no_download(*args, **kwargs):\n"
         "    raise AssertionError('decode_predictions tried to download')\n"
         "file_utils.urlretrieve = no_download\n"
-        "from cnn_course.imagenet import install_keras_class_index\n"
+        "from cnn_course.pretrained import install_keras_class_index\n"
         "print(install_keras_class_index())\n"
         "preds = np.zeros((1, 1000), dtype='float32')\n"
         "preds[0, 285], preds[0, 967] = 0.75, 0.25\n"
@@ -317,101 +306,85 @@ def test_keras_application_offline_error(monkeypatch):
         )
 
     monkeypatch.setattr(file_utils, "get_file", unreachable)
-    with pytest.raises(imagenet.WeightsDownloadError, match="imagenet_backbone") as info:
-        imagenet.keras_application("MobileNetV2", input_shape=(96, 96, 3))
+    with pytest.raises(pretrained.WeightsDownloadError, match="imagenet_backbone") as info:
+        pretrained.keras_application("MobileNetV2", input_shape=(96, 96, 3))
     assert isinstance(info.value, OSError)
     with pytest.raises(ValueError, match="MobileNetV2, MobileNetV3Large"):
-        imagenet.keras_application("MobileNetV5")
+        pretrained.keras_application("MobileNetV5")
+
+
+def test_corrupted_class_index_is_caught_by_its_sha256(tmp_path, monkeypatch):
+    index = data_dir() / pretrained.CLASS_INDEX_FILE
+    corrupted = index.read_bytes().replace(b'"tench"', b'"trout"')
+    (tmp_path / pretrained.CLASS_INDEX_FILE).write_bytes(corrupted)
+    monkeypatch.setenv(DATA_ENV, str(tmp_path))
+    pretrained.imagenet_class_index.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="corrupted .* sha256"):
+            pretrained.imagenet_class_index()
+        (tmp_path / pretrained.CLASS_INDEX_FILE).unlink()
+        with pytest.raises(FileNotFoundError, match="build_imagenet_classes.py"):
+            pretrained.imagenet_class_index()
+    finally:
+        pretrained.imagenet_class_index.cache_clear()  # the real file again for other tests
+
+
+def test_install_keras_class_index_keeps_a_good_copy_and_replaces_a_bad_one(tmp_path):
+    target = pretrained.install_keras_class_index(tmp_path)
+    assert target == tmp_path / "models" / pretrained.CLASS_INDEX_FILE
+    bundled = (data_dir() / pretrained.CLASS_INDEX_FILE).read_bytes()
+    assert target.read_bytes() == bundled
+    before = target.stat().st_mtime_ns
+    assert pretrained.install_keras_class_index(tmp_path) == target
+    assert target.stat().st_mtime_ns == before  # left alone
+    target.write_text("{}")
+    pretrained.install_keras_class_index(tmp_path)
+    assert target.read_bytes() == bundled
 
 
 # --------------------------------------------------------------------------------------
-# Transfer learning
+# Integers are whole numbers: True, False and 3.0 are refused
 # --------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def transfer_models():
-    models = {
-        regime: imagenet.transfer_model(3, regime, input_shape=(32, 32, 3))
-        for regime in imagenet.FINE_TUNE_REGIMES
-    }
-    models["random"] = imagenet.transfer_model(3, weights=None, input_shape=(28, 28, 1))
-    return models
+NOT_INTEGERS = [True, False, 3.0]
 
 
-def _weights(model, layer_name):
-    return [np.array(w) for w in model.get_layer("mobilenet_v2").get_layer(layer_name).weights]
+@pytest.mark.parametrize("value", NOT_INTEGERS)
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda v: pretrained.classify(np.zeros((64, 64, 3), np.uint8), top=v),
+        lambda v: pretrained.imagenet_preprocess(np.zeros((64, 64, 3), np.uint8), resize=v),
+        lambda v: pretrained.imagenet_preprocess(np.zeros((64, 64, 3), np.uint8), crop=v),
+        lambda v: pretrained.center_crop(np.zeros((8, 8)), v),
+        lambda v: pretrained.mobilenet_v2(input_shape=(v, 224, 3)),
+        lambda v: pretrained.mobilenet_v2(input_shape=(224, v, 3)),
+        lambda v: pretrained.mobilenet_v2(input_shape=(224, 224, v)),
+        lambda v: pretrained.imagenet_backbone(input_shape=(224, v, 3)),
+    ],
+    ids=[
+        "classify-top",
+        "preprocess-resize",
+        "preprocess-crop",
+        "center_crop-size",
+        "mobilenet_v2-height",
+        "mobilenet_v2-width",
+        "mobilenet_v2-channels",
+        "imagenet_backbone-width",
+    ],
+)
+def test_integer_parameters_refuse_bools_and_floats(call, value):
+    with pytest.raises(TypeError, match="must be a whole number"):
+        call(value)
 
 
-def _train_one_step(model, regime, weights="imagenet"):
-    rng = np.random.default_rng(0)
-    x = rng.integers(0, 256, size=(4, *model.input.shape[1:]), dtype=np.uint8)
-    y = np.array([0, 1, 2, 0])
-    lr = imagenet.recommended_learning_rate(regime, weights) * 10  # visible in one step
-    model.compile(keras.optimizers.Adam(lr), "sparse_categorical_crossentropy", run_eagerly=True)
-    loss = model.train_on_batch(x, y)
-    assert np.isfinite(loss)
-
-
-def test_trainable_counts_grow(transfer_models):
-    counts = {k: imagenet.trainable_param_count(m) for k, m in transfer_models.items()}
-    assert counts["head"] == 1280 * 3 + 3  # only the new dense layer
-    assert counts["head"] < counts["top"] < counts["all"]
-    assert counts["all"] == counts["random"]  # same network, all trained
-    bn_stats = sum(
-        2 * layer.moving_mean.shape[0]
-        for layer in transfer_models["all"].get_layer("mobilenet_v2").layers
-        if isinstance(layer, keras.layers.BatchNormalization)
-    )
-    assert counts["all"] == transfer_models["all"].count_params() - bn_stats
-
-
-def test_head_keeps_the_backbone_and_its_batchnorm(transfer_models):
-    model = transfer_models["head"]
-    before = {name: _weights(model, name) for name in ("Conv1", "bn_Conv1", "Conv_1_bn")}
-    dense = np.array(model.get_layer("predictions").kernel)
-    _train_one_step(model, "head")
-    for name, values in before.items():  # BatchNorm moving statistics included
-        for old, new in zip(values, _weights(model, name), strict=True):
-            np.testing.assert_array_equal(old, new)
-    assert not np.allclose(dense, np.array(model.get_layer("predictions").kernel))
-
-
-def test_top_trains_only_the_last_blocks(transfer_models):
-    model = transfer_models["top"]
-    early, late, bn = "block_2_project", "block_16_project", "block_16_project_BN"
-    before = {name: _weights(model, name) for name in (early, late, bn)}
-    _train_one_step(model, "top")
-    np.testing.assert_array_equal(before[early][0], _weights(model, early)[0])
-    for old, new in zip(before[bn], _weights(model, bn), strict=True):  # frozen, inference mode
-        np.testing.assert_array_equal(old, new)
-    assert not np.allclose(before[late][0], _weights(model, late)[0])
-
-
-def test_all_trains_everything_including_batchnorm(transfer_models):
-    model = transfer_models["all"]
-    before = {name: _weights(model, name) for name in ("Conv1", "bn_Conv1")}
-    _train_one_step(model, "all")
-    assert not np.allclose(before["Conv1"][0], _weights(model, "Conv1")[0])
-    moving_mean_before, moving_mean_after = before["bn_Conv1"][2], _weights(model, "bn_Conv1")[2]
-    assert not np.allclose(moving_mean_before, moving_mean_after)
-
-
-def test_random_init_on_grayscale_28x28(transfer_models):
-    model = transfer_models["random"]
-    assert model.get_layer("resize").output.shape == (None, 32, 32, 1)
-    assert model.get_layer("gray_to_rgb").output.shape == (None, 32, 32, 3)
-    _train_one_step(model, "all", weights=None)
-    probs = np.asarray(model(np.zeros((2, 28, 28, 1), np.float32)))
-    np.testing.assert_allclose(probs.sum(axis=1), 1.0, rtol=1e-5)
-
-
-def test_transfer_model_bad_arguments():
-    with pytest.raises(ValueError, match="fine_tune must be one of"):
-        imagenet.transfer_model(3, "middle")
-    with pytest.raises(ValueError, match="nothing worth freezing"):
-        imagenet.transfer_model(3, "head", weights=None)
+def test_bad_shapes_and_flags():
+    with pytest.raises(ValueError, match="at least 32×32 pixels"):
+        pretrained.mobilenet_v2(input_shape=(28, 28, 3))
     with pytest.raises(ValueError, match="3 channels"):
-        imagenet.transfer_model(3, input_shape=(32, 32, 4))
-    with pytest.raises(ValueError, match="at least 2 classes"):
-        imagenet.transfer_model(1)
-    with pytest.raises(ValueError, match="top_blocks"):
-        imagenet.transfer_model(3, "top", top_blocks=18)
+        pretrained.mobilenet_v2(input_shape=(32, 32, 1))
+    with pytest.raises(ValueError, match=r"\(height, width, channels\)"):
+        pretrained.mobilenet_v2(input_shape=(32, 32))
+    with pytest.raises(TypeError, match="include_top must be True or False"):
+        pretrained.mobilenet_v2(include_top=1)
+    with pytest.raises(ValueError, match="cannot crop 300×300 pixels out of a shorter side"):
+        pretrained.imagenet_preprocess(np.zeros((64, 64, 3), np.uint8), resize=256, crop=300)

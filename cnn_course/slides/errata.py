@@ -1,0 +1,364 @@
+"""Where the decks are wrong: every wrong number or formula, and the slips that change none.
+
+Each :class:`Erratum` gives the deck, the slide, the value as printed, the correct value
+and how to get it; the tests recompute every correct value. Import the names from
+:mod:`cnn_course.slides`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cnn_course.slides.printed import DECK_000, DECK_001, DECK_002, DECK_003, DECK_004, DECKS
+
+__all__ = [
+    "ERRATA",
+    "Erratum",
+    "REMARKS",
+    "errata_for",
+]
+
+
+# --------------------------------------------------------------------------- errata
+
+
+@dataclass(frozen=True)
+class Erratum:
+    """A place where a deck prints something wrong, with the right value and why.
+
+    Attributes
+    ----------
+    deck : str
+        Deck file (a key of :data:`DECKS`).
+    slide : str
+        Slide title.
+    what : str
+        What the number or formula is.
+    printed, correct
+        The value as printed and the correct value (a number, a shape or a formula).
+    explanation : str
+        How to get the correct value, in the course's words.
+    key : str
+        Short identifier, e.g. ``"stride2-output-0-2"``.
+    """
+
+    deck: str
+    slide: str
+    what: str
+    printed: int | str | tuple[int, ...]
+    correct: int | str | tuple[int, ...]
+    explanation: str
+    key: str
+
+    def __str__(self) -> str:
+        def show(value: object) -> str:
+            return f"“{value}”" if isinstance(value, str) else str(value)
+
+        return (
+            f'deck {self.deck[:3]}, slide "{self.slide}": {self.what} — printed '
+            f"{show(self.printed)}, correct {show(self.correct)}"
+        )
+
+
+_LENET_FR = "the French LeNet-5 table (3-channel input, 8 then 16 filters of 5×5)"
+
+#: Every wrong number or formula found in the decks, each checked by the tests.
+ERRATA: tuple[Erratum, ...] = (
+    Erratum(
+        DECK_000,
+        "Challenges in Deep Learning for Computer Vision",
+        "values in a 64×64×3 image",
+        12_228,
+        12_288,
+        "64 × 64 = 4 096 pixels, × 3 colour channels = 12 288 values (deck 002 prints "
+        "12288 correctly). The slide calls them pixels: they are 4 096 pixels of 3 values.",
+        "features-64x64x3",
+    ),
+    Erratum(
+        DECK_002,
+        "Stride",
+        "output[0, 2] of the 7×7 ∗ 3×3 stride-2 convolution",
+        83,
+        88,
+        "The window is rows 0-2, columns 4-6: [[6, 2, 9], [7, 4, 3], [8, 9, 7]]; "
+        "6·3 + 2·4 + 9·4 + 7·1 + 4·0 + 3·2 + 8·(-1) + 9·0 + 7·3 = 62 + 13 + 13 = 88. "
+        "Deck 000 shows the same example (its extracted text keeps only 91 and 100).",
+        "stride2-output-0-2",
+    ),
+    Erratum(
+        DECK_002,
+        "Stride",
+        "output[1, 2] of the 7×7 ∗ 3×3 stride-2 convolution",
+        127,
+        117,
+        "The window is rows 2-4, columns 4-6: [[8, 9, 7], [6, 3, 4], [3, 4, 6]]; "
+        "8·3 + 9·4 + 7·4 + 6·1 + 3·0 + 4·2 + 3·(-1) + 4·0 + 6·3 = 88 + 14 + 15 = 117.",
+        "stride2-output-1-2",
+    ),
+    Erratum(
+        DECK_001,
+        "Convolutional layers (0-padding example)",
+        "output[3, 0] (row 4, column 1) of the padded 6×6 ∗ vertical-edge convolution",
+        11,
+        -11,
+        "The window's left column is padding (0, 0, 0) and its right column is 6, 0, 5: "
+        "0 - (6 + 0 + 5) = -11. The minus sign was lost.",
+        "padded-output-3-0",
+    ),
+    Erratum(
+        DECK_001,
+        "Convolutional layers (0-padding example)",
+        "output[4, 4] (row 5, column 5) of the padded 6×6 ∗ vertical-edge convolution",
+        10,
+        11,
+        "The window's left column is 9, 6, 7 and its right column 0, 6, 5: "
+        "(9 + 6 + 7) - (0 + 6 + 5) = 22 - 11 = 11.",
+        "padded-output-4-4",
+    ),
+    Erratum(
+        DECK_002,
+        "LeNet-5",
+        f"# parameters of CONV1 in {_LENET_FR}",
+        208,
+        608,
+        "Each of the 8 filters is 5×5×3 (a filter spans all input channels): "
+        "(5·5·3 + 1) × 8 = 608. 208 = (5·5 + 1) × 8 forgets the 3 channels.",
+        "lenet-fr-conv1-params",
+    ),
+    Erratum(
+        DECK_002,
+        "LeNet-5",
+        f"activation shape of CONV2 in {_LENET_FR}",
+        (10, 10, 46),
+        (10, 10, 16),
+        "CONV2 has 16 filters: its own size 1 600 = 10·10·16 and POOL2's (5, 5, 16) on the "
+        "same slide say so; (14 - 5)/1 + 1 = 10.",
+        "lenet-fr-conv2-shape",
+    ),
+    Erratum(
+        DECK_002,
+        "LeNet-5",
+        f"# parameters of CONV2 in {_LENET_FR}",
+        416,
+        3_216,
+        "Each of the 16 filters is 5×5×8 (POOL1 has 8 channels): (5·5·8 + 1) × 16 = 3 216. "
+        "416 = (5·5 + 1) × 16 forgets the 8 channels.",
+        "lenet-fr-conv2-params",
+    ),
+    Erratum(
+        DECK_002,
+        "LeNet-5",
+        f"# parameters of FC3 in {_LENET_FR}",
+        48_001,
+        48_120,
+        "W: (120, 400) and b: (120, 1): 400·120 + 120 = 48 120. 48 001 = 400·120 + 1 counts "
+        "one bias for the layer instead of one per unit.",
+        "lenet-fr-fc3-params",
+    ),
+    Erratum(
+        DECK_002,
+        "LeNet-5",
+        f"# parameters of FC4 in {_LENET_FR}",
+        10_081,
+        10_164,
+        "120·84 + 84 = 10 164 (10 081 = 120·84 + 1: one bias per unit, not one in all).",
+        "lenet-fr-fc4-params",
+    ),
+    Erratum(
+        DECK_002,
+        "LeNet-5",
+        f"# parameters of the softmax layer in {_LENET_FR}",
+        841,
+        850,
+        "84·10 + 10 = 850 (841 = 84·10 + 1: one bias per unit, not one in all). Deck 000's "
+        "English table (6 filters in conv1) has every number right.",
+        "lenet-fr-softmax-params",
+    ),
+    Erratum(
+        DECK_002,
+        "Pourquoi des convolutions ?",
+        "parameters of six 5×5 filters on the 32×32×3 input (3 072 -> 4 704 values)",
+        156,
+        456,
+        "The input has 3 channels (3 072 = 32·32·3), so each filter is 5×5×3: "
+        "(75 + 1) × 6 = 456 — deck 000's LeNet table prints 456 for this very layer. "
+        "Still about 31 700 times fewer than the 3 072 × 4 704 ≈ 14 M weights of a dense "
+        "layer.",
+        "why-conv-params",
+    ),
+    Erratum(
+        DECK_003,
+        "7x7 input (spatially) assume 3x3 filter applied with stride 3?",
+        "output size of a 3×3 filter with stride 3 on a 7×7 input",
+        "doesn't fit! cannot apply 3x3 filter on 7x7 input with stride 3.",
+        2,
+        "(7 - 3)/3 + 1 = 2.33 is not an integer. Deck 000 (Summary, Remark 1), deck 002 "
+        "(Sommaire des notations) and deck 003's own 'CONV Layer in Pytorch' slide round it "
+        "down: a 2×2 output. Keras Conv2D(padding='valid') does the same and silently never "
+        "reads the last row and column of the input (index 6). Both readings say something "
+        "true: the stride does not tile the input, and the frameworks floor.",
+        "stride3-doesnt-fit",
+    ),
+    Erratum(
+        DECK_004,
+        "Pooling",
+        "index of the input in the max (and average) pooling formula",
+        "o[c,j,i] = max_{n<h,m<w} x[c, r·j+n, s·i+m]",
+        "o[c,j,i] = max_{n<h,m<w} x[c, h·j+n, w·i+m]",
+        "With x of size C×(rh)×(sw) the output is C×r×s and window (j, i) starts at row "
+        "h·j, column w·i: the step is the window size, not the output size. The printed "
+        "index only works when r = h and s = w (a 4×4 input with 2×2 windows); on the 6×6 "
+        "image with 2×2 windows (r = s = 3) it would read rows 6 and 7, which do not exist.",
+        "pool-formula-index",
+    ),
+    Erratum(
+        DECK_004,
+        "Convolution",
+        "bias in the multi-channel convolution formula",
+        "o[j,i] = b[j,i] + Σ_c (x_c ⋆ u_c)[j,i]",
+        "o[j,i] = b + Σ_c (x_c ⋆ u_c)[j,i]",
+        "The slide says u and b are shared parameters: one bias per kernel, added at every "
+        "position (Keras Conv2D has a bias of shape (filters,)). A bias b[j,i] per position "
+        "is the locally connected layer's (deck 001: 24 × 24 biases).",
+        "conv-bias-shared",
+    ),
+    Erratum(
+        DECK_004,
+        "AlexNet (Krizhevsky et al, 2012)",
+        "neurons in AlexNet's first convolutional layer",
+        253_440,
+        290_400,
+        "The first layer has 96 kernels of 11×11×3 with stride 4 and a 55×55 output: "
+        "55·55·96 = 290 400 (the caption's other counts are right: 27·27·256 = 186 624, "
+        "13·13·384 = 64 896, 13·13·256 = 43 264). The caption's 150 528 = 224·224·3 input "
+        "does not give 55 either — (224 - 11)/4 + 1 = 54.25 — a 227×227 input does.",
+        "alexnet-first-layer-neurons",
+    ),
+)
+
+#: Wording and notation slips that change no number (kept apart from :data:`ERRATA`).
+REMARKS: tuple[Erratum, ...] = (
+    Erratum(
+        DECK_003,
+        "Pooling Layer",
+        "the layer the hyper-parameters belong to",
+        "Conv Layer needs 2 hyperparamters",
+        "Pooling layer needs 2 hyperparameters (F and S)",
+        "The slide is about pooling: its two hyper-parameters are the window F and the "
+        "stride S, and it has 0 parameters. A conv layer needs 4 (K, F, S, P).",
+        "pooling-hyperparameters",
+    ),
+    Erratum(
+        DECK_003,
+        "CONV Layer in Pytorch",
+        "the API shown",
+        "nn.SpatialConvolution(nInputPlane, nOutputPlane, kW, kH, [dW], [dH], [padW], [padH])",
+        "torch.nn.Conv2d(in_channels, out_channels, kernel_size, stride=1, padding=0)",
+        "The slide shows the documentation of Lua Torch 7, PyTorch's predecessor; the Keras "
+        "layer is keras.layers.Conv2D(filters, kernel_size, strides, padding). Its output "
+        "size formula, floor((width + 2·padW - kW)/dW + 1), is right for all three.",
+        "torch7-not-pytorch",
+    ),
+    Erratum(
+        DECK_002,
+        "Pourquoi des convolutions ?",
+        "a translation of 'translation invariance'",
+        "Invariance de la traduction",
+        "Invariance par translation",
+        "'Traduction' is translating a language. And strictly, a convolution is "
+        "equivariant to translation (deck 004, 'Equivariance'); pooling adds (some) "
+        "invariance.",
+        "traduction",
+    ),
+    Erratum(
+        DECK_003,
+        "What do the filters learn? – Multiple Layers",
+        "number of first-layer filters of AlexNet",
+        "AlexNet: 64 filters, each 3x11x11",
+        "96 kernels of 11×11×3 in Krizhevsky et al. (2012)",
+        "The paper's first layer has 96 kernels (48 on each GPU); 64 is the filter count of "
+        "the later one-GPU variant (e.g. torchvision's AlexNet), whose filters such figures "
+        "usually show.",
+        "alexnet-64-filters",
+    ),
+    Erratum(
+        DECK_004,
+        "Object recognition",
+        "the keras.applications table",
+        "Keras 2.1-era documentation (e.g. VGG16 top-1 0.715, depth 23)",
+        "keras.io today: re-measured accuracies (VGG16 top-1 71.3 %) and another depth "
+        "convention (VGG16: 16)",
+        "The parameter counts are unchanged and match keras.applications exactly; the "
+        "accuracies and the 'depth' column come from an older version of the documentation "
+        "(notebook 06 measures which depth convention each row follows).",
+        "keras-applications-version",
+    ),
+    Erratum(
+        DECK_003,
+        "Pooling Layer",
+        "output size of a pooling layer",
+        "W2 = (W1 - F)/S + 1",
+        "W2 = floor((W1 - F)/S) + 1",
+        "Without the floor the formula gives 3.5 for W1 = 7, F = 2, S = 2; Keras' "
+        "MaxPooling2D gives 3 and never reads the last row and column (notebook 05).",
+        "pool-size-floor",
+    ),
+    Erratum(
+        DECK_002,
+        "Stride",
+        "output size with stride",
+        "((n + 2p - f)/s + 1, (n + 2p - f)/s + 1)",
+        "(floor((n + 2p - f)/s) + 1, floor((n + 2p - f)/s) + 1)",
+        "The floor is missing here; the deck's own 'Sommaire des notations' slide has it.",
+        "stride-formula-floor",
+    ),
+    Erratum(
+        DECK_002,
+        "Champ réceptif",
+        "receptive field of N stacked 3×3 layers",
+        "2N + 1 × 2N + 1",
+        "(2N + 1) × (2N + 1)",
+        "Read literally, 2N + 1 × 2N + 1 is 4N + 1; the parentheses are missing (notebook 03).",
+        "receptive-field-parentheses",
+    ),
+    Erratum(
+        DECK_000,
+        "Challenges in Deep Learning for Computer Vision",
+        "what 1000 × 1000 × 3 counts",
+        "1000 × 1000 × 3 = 3 million pixels",
+        "1 million pixels, 3 million values (features)",
+        "Each pixel has 3 values (R, G, B): the input vector has 3 million entries, as the "
+        "French deck says ('3 millions de caractéristiques'); the same slip as its 64×64×3 line.",
+        "pixels-vs-values",
+    ),
+)
+
+
+def errata_for(deck: str) -> tuple[Erratum, ...]:
+    """The errata of one deck, given as ``"002"`` or by its file name.
+
+    Parameters
+    ----------
+    deck : str
+        Deck number (``"000"`` … ``"004"``) or file name (a key of :data:`DECKS`).
+
+    Returns
+    -------
+    tuple of Erratum
+
+    Examples
+    --------
+    >>> [e.key for e in errata_for("001")]
+    ['padded-output-3-0', 'padded-output-4-4']
+    >>> errata_for("007")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown deck '007'; the decks are 000, 001, 002, 003, 004 ...
+    """
+    if not isinstance(deck, str):
+        raise TypeError(f'the deck must be a string such as "002", got {deck!r}')
+    matches = [name for name in DECKS if deck in (name, name[:3])]
+    if len(matches) != 1:
+        numbers = ", ".join(name[:3] for name in DECKS)
+        raise ValueError(f"unknown deck {deck!r}; the decks are {numbers} (or their file names)")
+    return tuple(e for e in ERRATA if e.deck == matches[0])
