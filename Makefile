@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # JupyterLab refuses to run as root (containers, CI) unless told so.
 LAB_ARGS ?= $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: setup lab test lint format bench site notebooks clean
+.PHONY: setup lab test lint format bench site notebooks student grade clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,8 +42,17 @@ notebooks: setup  # full-mode outputs + measured run times (quick mode timed, no
 	$(PY) scripts/run_notebooks.py --record
 	$(PY) scripts/run_notebooks.py --quick --no-save --record
 	$(PY) scripts/sync_notebooks.py --write
+	$(PY) -m cnn_course.exercises.editions notebooks
 	$(PY) scripts/course_site.py thumbnails
 	$(PY) scripts/course_site.py readme
+
+student: setup  # notebooks/student/NN_*.ipynb: the solutions replaced by ..., no outputs
+	$(PY) -m cnn_course.exercises.editions notebooks
+
+# make grade SUBMISSIONS=DIR [GRADE_ARGS="--timeout 900 --jobs 2 --full"] -> DIR/grades.csv
+grade: setup
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=DIR"; exit 2; }
+	$(PY) -m cnn_course.exercises.grading "$(SUBMISSIONS)" $(GRADE_ARGS)
 
 site: setup
 	$(PY) scripts/course_site.py site --out site

@@ -33,6 +33,8 @@ except ModuleNotFoundError:  # Python 3.10
 
 import nbformat
 
+from cnn_course.exercises import EXERCISES
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 BRANCH = "main"
@@ -62,6 +64,13 @@ from cnn_course import runtime
 
 info = runtime.report()"""
 
+# notebooks with exercises make their grader in the set-up cell: grader.check("exNN_M") later
+GRADER_LINES = """
+
+from cnn_course import exercises
+
+grader = exercises.Grader("{number}")  # checks your answers to this notebook's exercises"""
+
 
 def repository_url(pyproject: Path = ROOT / "pyproject.toml") -> str:
     """Return ``[project.urls] Repository`` from pyproject.toml, without a trailing slash."""
@@ -85,9 +94,20 @@ def badge(url: str, notebook: str) -> str:
     return f"[![Open In Colab]({icon})]({colab_url(url, notebook)})"
 
 
-def setup_cell_source(url: str) -> str:
-    """The source of the set-up cell for the repository at ``url``."""
-    return SETUP_TEMPLATE.format(marker=SETUP_MARKER, url=url)
+def setup_cell_source(url: str, notebook: str = "") -> str:
+    """The source of the set-up cell for the repository at ``url``.
+
+    ``notebook`` (a file name such as ``03_padding_and_stride.ipynb``): if it has
+    exercises, the cell also makes its ``grader``.
+
+    >>> print(setup_cell_source("https://x", "03_padding_and_stride.ipynb").splitlines()[-1])
+    grader = exercises.Grader("03")  # checks your answers to this notebook's exercises
+    """
+    source = SETUP_TEMPLATE.format(marker=SETUP_MARKER, url=url)
+    number = notebook[:2]
+    if any(ex.notebook == number for ex in EXERCISES.values()):
+        source += GRADER_LINES.format(number=number)
+    return source
 
 
 def duration(seconds: float) -> str:
@@ -151,7 +171,7 @@ def problems(path: Path, url: str, run_times: dict | None = None) -> list[str]:
     elif intro is None or line not in RUN_TIME_RE.findall(intro.source):
         found.append(f"{path.name}: the **Run time:** line is not the measured one")
     setup = _first(nb, "code")
-    if setup is None or setup.source.strip() != setup_cell_source(url):
+    if setup is None or setup.source.strip() != setup_cell_source(url, path.name):
         found.append(f"{path.name}: the first code cell is not the course set-up cell")
     return found
 
@@ -178,7 +198,8 @@ def rewrite(path: Path, url: str, run_times: dict | None = None) -> bool:
     if setup is None or SETUP_MARKER not in setup.source:
         setup = nbformat.v4.new_code_cell("")
         nb.cells.insert(nb.cells.index(intro) + 1, setup)
-    setup.source = setup_cell_source(url)
+    setup.source = setup_cell_source(url, path.name)
+    nb.metadata["cnn_course"] = {"notebook": path.name[:2], "edition": "instructor"}
     after = nbformat.writes(nb)
     if after != before:
         nbformat.write(nb, path)

@@ -1,0 +1,397 @@
+"""What every exercise check is made of (private).
+
+An exercise is a :class:`Exercise`: a name (``"ex03_1"``, what ``grader.check`` takes), the
+notebook it sits in, its kind, the slide it practises, a hint, its points, and a *check*
+— a function ``check(env, hidden)`` that reads the student's answer from the notebook's
+global variables ``env`` and raises
+
+* :class:`NotAnswered` while the answer is still the ``...`` of the student edition (or
+  the cell that defines it has not been run), and
+* :class:`WrongAnswer` with a message that names the failing case when it is wrong.
+
+``hidden=False`` is the public check a student runs in the notebook; ``hidden=True`` is
+the extra part graded by ``make grade`` (more random cases). The helpers below turn what a
+student's code does — returns nothing, raises, returns the wrong shape, calls the library
+instead of implementing it — into those two errors, in the course's words.
+
+Checks compare against the course's own reference implementations (:mod:`cnn_course.ops`,
+:mod:`cnn_course.shapes`, ...), never against a number typed into the check, so a check
+cannot drift from what the notebook teaches.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import inspect
+import textwrap
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from numbers import Integral, Real
+from typing import Any, Literal
+
+import numpy as np
+
+__all__ = [
+    "KINDS",
+    "Exercise",
+    "NotAnswered",
+    "WrongAnswer",
+    "answer",
+    "call",
+    "describe_array",
+    "exercise",
+    "expect_array",
+    "expect_int",
+    "expect_real",
+    "forbid",
+    "function",
+]
+
+Kind = Literal["compute", "implement", "experiment"]
+KINDS: tuple[str, ...] = ("compute", "implement", "experiment")
+Env = Mapping[str, Any]
+
+
+class NotAnswered(AssertionError):
+    """The exercise still holds the student edition's ``...`` (or was not run)."""
+
+
+class WrongAnswer(AssertionError):
+    """An answer is there, and it is wrong; the message says which case and how."""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise of a notebook and its check.
+
+    Attributes
+    ----------
+    name : str
+        ``"ex03_1"``: ``ex``, the notebook's two digits, ``_``, the exercise's number.
+        The notebook calls ``grader.check("ex03_1")``; students read "Exercise 3.1".
+    kind : str
+        ``"compute"`` (predict a number before the code computes it), ``"implement"``
+        (write a function, checked on random inputs against the course's reference) or
+        ``"experiment"`` (change a model or a filter and reach a measured target).
+    title, slide, hint : str
+        A few words on what is asked; the deck and slide it practises; what to look at
+        when the check fails.
+    check : callable
+        ``check(env, hidden)``; raises :class:`NotAnswered` or :class:`WrongAnswer`.
+    points : int
+        Points in the grade. With ``has_hidden``, half are for the public check, half
+        for the hidden one.
+    has_hidden : bool
+        Whether ``check(env, hidden=True)`` tests more than the public check.
+    answers : tuple of str
+        The variables the student's answer defines (``my_...``). No other cell of the
+        notebook may assign them, so that the answer graded is the student's.
+    """
+
+    name: str
+    kind: Kind
+    title: str
+    slide: str
+    hint: str
+    check: Callable[[Env, bool], None]
+    points: int = 1
+    has_hidden: bool = False
+    answers: tuple[str, ...] = ()
+
+    @property
+    def notebook(self) -> str:
+        """The two digits of the notebook: ``"ex03_1"`` -> ``"03"``."""
+        return self.name[2:4]
+
+    @property
+    def label(self) -> str:
+        """How the notebook names it: ``"ex03_1"`` -> ``"Exercise 3.1"``."""
+        number = self.name[2:].replace("_", ".")
+        return f"Exercise {number.lstrip('0') or '0'}"
+
+    def run(self, env: Env, hidden: bool = False) -> None:
+        """Run the public (or, with ``hidden``, the hidden) check against ``env``."""
+        self.check(env, hidden)
+
+
+def exercise(
+    kind: Kind,
+    *,
+    title: str,
+    slide: str,
+    hint: str,
+    answers: tuple[str, ...],
+    points: int | None = None,
+    hidden: bool = False,
+) -> Callable[[Callable[[Env, bool], None]], Exercise]:
+    """Decorator: the function ``exNN_M(env, hidden)`` becomes the exercise ``exNN_M``.
+
+    Default points: 1 for a compute exercise, 2 for the others.
+
+    Examples
+    --------
+    >>> @exercise("compute", title="2 + 2", slide="none", hint="count", answers=("four",))
+    ... def ex99_1(env, hidden):
+    ...     expect_int(answer(env, "four"), 4, "the sum")
+    >>> ex99_1.name, ex99_1.label, ex99_1.notebook, ex99_1.points
+    ('ex99_1', 'Exercise 99.1', '99', 1)
+    >>> ex99_1.run({"four": 4})
+    >>> ex99_1.run({"four": ...})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cnn_course.exercises._core.NotAnswered: not answered yet: replace the ... in `four = ...` ...
+    """
+    if kind not in KINDS:
+        raise ValueError(f"an exercise is one of {KINDS}, got {kind!r}")
+
+    def make(check: Callable[[Env, bool], None]) -> Exercise:
+        name = check.__name__
+        if not (name.startswith("ex") and name[2:4].isdigit() and name[4:5] == "_"):
+            raise ValueError(f"an exercise function is named exNN_M, got {name!r}")
+        default = 1 if kind == "compute" else 2
+        return Exercise(
+            name=name,
+            kind=kind,
+            title=title,
+            slide=slide,
+            hint=hint,
+            check=check,
+            points=default if points is None else points,
+            has_hidden=hidden,
+            answers=tuple(answers),
+        )
+
+    return make
+
+
+# --------------------------------------------------------------------------- reading answers
+
+
+def answer(env: Env, name: str) -> Any:
+    """The value of the student's variable ``name``; :class:`NotAnswered` while it is ``...``.
+
+    >>> answer({"n_out": 14}, "n_out")
+    14
+    >>> answer({}, "n_out")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cnn_course.exercises._core.NotAnswered: not answered yet: `n_out` is not defined — run ...
+    """
+    if name not in env:
+        raise NotAnswered(
+            f"not answered yet: `{name}` is not defined — run the exercise's cell first, "
+            "then the check."
+        )
+    value = env[name]
+    if value is Ellipsis:
+        raise NotAnswered(
+            f"not answered yet: replace the ... in `{name} = ...` with your answer, run that "
+            "cell, then the check."
+        )
+    return value
+
+
+def function(env: Env, name: str) -> Callable[..., Any]:
+    """The student's function ``name`` (:class:`NotAnswered` if missing, error if not callable).
+
+    >>> function({"f": len}, "f") is len
+    True
+    >>> function({"f": 3}, "f")
+    Traceback (most recent call last):
+    ...
+    cnn_course.exercises._core.WrongAnswer: `f` should be a function (def f(...):), got 3 (an int)
+    """
+    value = answer(env, name)
+    if not callable(value):
+        kind = type(value).__name__
+        article = "an" if kind[:1] in "aeiou" else "a"
+        raise WrongAnswer(
+            f"`{name}` should be a function (def {name}(...):), got {value!r} ({article} {kind})"
+        )
+    return value
+
+
+def call(f: Callable[..., Any], *args: Any, case: str, **kwargs: Any) -> Any:
+    """Call the student's ``f`` on copies of the arguments, in the course's words on failure.
+
+    * ``f`` returns ``None`` (its body is still ``...``, or it has no ``return``) ->
+      :class:`NotAnswered`;
+    * ``f`` raises -> :class:`WrongAnswer` naming the case and the error.
+
+    >>> call(lambda x: x + 1, 1, case="case 1")
+    2
+    >>> call(lambda x: None, 1, case="case 1")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cnn_course.exercises._core.NotAnswered: not answered yet: your function returns nothing ...
+    >>> call(lambda x: [][x], 1, case="case 2 (a 1×1 filter)")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cnn_course.exercises._core.WrongAnswer: case 2 (a 1×1 filter): your function raised ...
+    """
+    args = copy.deepcopy(args)
+    kwargs = copy.deepcopy(kwargs)
+    try:
+        result = f(*args, **kwargs)
+    except (NotAnswered, WrongAnswer):
+        raise
+    except Exception as err:  # the student's code: any error is an answer to report
+        raise WrongAnswer(f"{case}: your function raised {type(err).__name__}: {err}") from None
+    if result is None:
+        raise NotAnswered(
+            "not answered yet: your function returns nothing (its body is still ..., or it has "
+            "no return)."
+        )
+    return result
+
+
+def forbid(f: Callable[..., Any], names: Iterable[str], task: str) -> None:
+    """Refuse an implementation that calls the library it is meant to replace.
+
+    Reads the source of ``f`` and raises :class:`WrongAnswer` if it mentions any of
+    ``names`` (a function or module name such as ``"conv2d"`` or ``"keras"``). When the
+    source cannot be read (a built-in, a lambda typed at a prompt), nothing is checked.
+
+    >>> def mine(x):
+    ...     max_pool = 2  # a local name is the student's own
+    ...     return ops.max_pool(x, max_pool)
+    >>> forbid(mine, ["max_pool", "keras"], "max pooling with loops")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cnn_course.exercises._core.WrongAnswer: the exercise is to write max pooling ... `max_pool`.
+    """
+    try:
+        source = textwrap.dedent(inspect.getsource(f))
+        tree = ast.parse(source)
+    except (OSError, TypeError, SyntaxError):
+        return
+    banned = set(names)
+    # the function's own names (parameters, local variables) are the student's: a local
+    # variable called `pad` is fine, `np.pad(...)` or a global `pad` is not
+    own = {arg.arg for arg in ast.walk(tree) if isinstance(arg, ast.arg)}
+    own |= {
+        node.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+    }
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            used = node.attr
+        elif isinstance(node, ast.Name) and node.id not in own:
+            used = node.id
+        else:
+            continue
+        if used in banned:
+            raise WrongAnswer(
+                f"the exercise is to write {task} yourself; your function calls `{used}`."
+            )
+
+
+# --------------------------------------------------------------------------- comparing answers
+
+
+def _is_real(value: object) -> bool:
+    return isinstance(value, Real) and not isinstance(value, bool | np.bool_)
+
+
+def expect_int(got: Any, expected: int, what: str) -> None:
+    """``got`` must be the whole number ``expected`` (``14.0`` counts; ``True`` does not).
+
+    The message never gives the right number away.
+
+    >>> expect_int(14.0, 14, "the output size")
+    >>> expect_int(15, 14, "the output size")
+    Traceback (most recent call last):
+    ...
+    cnn_course.exercises._core.WrongAnswer: 15 is not the output size.
+    >>> expect_int("14", 14, "the output size")
+    Traceback (most recent call last):
+    ...
+    cnn_course.exercises._core.WrongAnswer: the output size should be a number, got '14' (a str).
+    """
+    if isinstance(got, np.ndarray) and got.shape == ():
+        got = got.item()
+    if not _is_real(got):
+        kind = type(got).__name__
+        article = "an" if kind[:1] in "aeiou" else "a"
+        raise WrongAnswer(f"{what} should be a number, got {got!r} ({article} {kind}).")
+    if not (isinstance(got, Integral) or float(got).is_integer()):
+        raise WrongAnswer(f"{what} is a whole number, got {got!r}.")
+    if int(got) != int(expected):
+        raise WrongAnswer(f"{int(got)} is not {what}.")
+
+
+def expect_real(got: Any, expected: float, what: str, rel: float = 1e-3) -> None:
+    """``got`` must be within a relative ``rel`` of ``expected``.
+
+    >>> expect_real(0.3334, 1 / 3, "the fraction")
+    >>> expect_real(0.5, 1 / 3, "the fraction")
+    Traceback (most recent call last):
+    ...
+    cnn_course.exercises._core.WrongAnswer: 0.5 is not the fraction.
+    """
+    if isinstance(got, np.ndarray) and got.shape == ():
+        got = got.item()
+    if not _is_real(got):
+        kind = type(got).__name__
+        article = "an" if kind[:1] in "aeiou" else "a"
+        raise WrongAnswer(f"{what} should be a number, got {got!r} ({article} {kind}).")
+    if not np.isclose(float(got), float(expected), rtol=rel, atol=0.0):
+        raise WrongAnswer(f"{got!r} is not {what}.")
+
+
+def describe_array(a: np.ndarray) -> str:
+    """``'a 5×7 array'``, ``'a 5×7×3 array'``: shapes as the course writes them."""
+    return "a " + "×".join(map(str, a.shape)) + " array" if a.ndim else "a single number"
+
+
+def expect_array(
+    got: Any,
+    expected: np.ndarray,
+    case: str,
+    rtol: float = 1e-6,
+    atol: float = 1e-9,
+) -> None:
+    """``got`` must have ``expected``'s shape and values (to a relative error ``rtol``).
+
+    On failure the message names the case, then the shape or the first wrong entry and
+    the largest relative error, so a student can find the bug.
+
+    >>> expect_array([[1, 2], [3, 4]], np.array([[1, 2], [3, 4]]), "case 1")
+    >>> expect_array([[1, 2]], np.array([[1, 2], [3, 4]]), "case 1")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cnn_course.exercises._core.WrongAnswer: case 1: your result is a 1×2 array, the right one ...
+    >>> expect_array([[1, 2], [3, 5]], np.array([[1, 2], [3, 4]]), "case 1")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cnn_course.exercises._core.WrongAnswer: case 1: entry (1, 1) is 5, it should be 4 (largest ...
+    """
+    try:
+        mine = np.asarray(got, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise WrongAnswer(
+            f"{case}: your result should be an array of numbers, got {type(got).__name__}"
+        ) from None
+    right = np.asarray(expected, dtype=np.float64)
+    if mine.shape != right.shape:
+        raise WrongAnswer(
+            f"{case}: your result is {describe_array(mine)}, the right one is "
+            f"{describe_array(right)}."
+        )
+    close = np.isclose(mine, right, rtol=rtol, atol=atol)
+    if not np.all(close):
+        where = tuple(int(i) for i in np.argwhere(~close)[0])
+        # cs231n's relative error: |a - b| / max(|a| + |b|, tiny)
+        error = np.max(np.abs(mine - right) / np.maximum(np.abs(mine) + np.abs(right), 1e-12))
+        yours, should = mine[where], right[where]
+        raise WrongAnswer(
+            f"{case}: entry {where} is {_number(yours)}, it should be {_number(should)} "
+            f"(largest relative error {error:.2g}, allowed {rtol:g})."
+        )
+
+
+def _number(x: float) -> str:
+    """``4.0`` -> ``'4'``, ``0.123456`` -> ``'0.1235'``."""
+    return str(int(x)) if float(x).is_integer() else f"{x:.4g}"

@@ -1,0 +1,142 @@
+"""Testing the exercise checks themselves: shared by tests/test_exercises_nbNN.py.
+
+A check that passes on an unanswered exercise or on a plausible wrong answer is a defect.
+For every exercise of a notebook, :func:`exercise_tests` makes four tests:
+
+* the instructor's answer cell (the solution) passes the public and the hidden check;
+* the student edition's answer cell (the ``...`` otter's markers leave) is "not answered
+  yet" for both;
+* every plausible wrong answer listed for it fails (as :class:`WrongAnswer`, or
+  :class:`NotAnswered` where that is the honest verdict) — the public check, or the
+  hidden one for an answer written to pass the public cases only;
+* every exercise has at least two wrong answers listed.
+
+Answer cells run in a fresh namespace holding ``np`` and whatever ``setup`` code the
+test file gives for that exercise (an experiment needs a model or data), so answer cells
+must not depend on the rest of the notebook — the same rule that lets a student edition
+run with nothing answered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+
+from cnn_course.exercises import EXERCISES, NotAnswered, WrongAnswer
+from cnn_course.exercises.editions import strip_solutions
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+
+
+@dataclass(frozen=True)
+class Wrong:
+    """A plausible wrong answer: the code a student might write in the answer cell.
+
+    ``hidden=True``: it is written to pass the public cases (e.g. hard-coded), so only
+    the hidden check must catch it. ``verdict``: the error it must raise.
+    """
+
+    code: str
+    why: str
+    hidden: bool = False
+    verdict: type[AssertionError] = WrongAnswer
+
+
+def notebook_path(number: str) -> Path:
+    (path,) = NOTEBOOKS.glob(f"{number}_*.ipynb")
+    return path
+
+
+def exercise_cells(number: str) -> dict[str, dict[str, Any]]:
+    """``{name: {"statement": cell, "answer": cell, "check": cell}}`` from the notebook.
+
+    The answer cell is the code cell before ``grader.check("name")`` (skipping the
+    Markdown ``solution`` notes); the statement is the Markdown cell before the answer.
+    """
+    nb = nbformat.read(notebook_path(number), as_version=4)
+    found: dict[str, dict[str, Any]] = {}
+    for i, cell in enumerate(nb.cells):
+        source = cell.source.strip()
+        if cell.cell_type != "code" or not source.startswith("grader.check("):
+            continue
+        name = source.split('"')[1]
+        j = i - 1
+        while nb.cells[j].cell_type != "code":
+            j -= 1
+        k = j - 1
+        while nb.cells[k].cell_type != "markdown":
+            k -= 1
+        found[name] = {"statement": nb.cells[k], "answer": nb.cells[j], "check": cell}
+    return found
+
+
+def run_answer(source: str, setup: str = "") -> dict[str, Any]:
+    """Run an answer cell after ``setup`` in a fresh namespace; return the namespace."""
+    env: dict[str, Any] = {"__name__": "__answer__"}
+    exec(compile("import numpy as np\n" + setup, "<setup>", "exec"), env)
+    exec(compile(source, "<answer cell>", "exec"), env)
+    return env
+
+
+def exercise_tests(
+    number: str,
+    wrong: Mapping[str, Sequence[Wrong]],
+    setup: Mapping[str, str] | None = None,
+    solution_runs_in_notebook: Sequence[str] = (),
+) -> tuple[Any, ...]:
+    """The four tests of notebook ``number``'s exercises (assign them to ``test_*`` names).
+
+    ``solution_runs_in_notebook``: exercises whose solution needs the notebook's own state
+    (a trained model); their solution is checked by running the instructor notebook
+    (its saved check output is compared) and by grading it, not here.
+    """
+    setup = setup or {}
+    names = [name for name, ex in EXERCISES.items() if ex.notebook == number]
+    cells = exercise_cells(number)
+
+    @pytest.mark.parametrize("name", [n for n in names if n not in solution_runs_in_notebook])
+    def test_solution_passes(name: str) -> None:
+        env = run_answer(cells[name]["answer"].source, setup.get(name, ""))
+        EXERCISES[name].run(env, hidden=False)
+        EXERCISES[name].run(env, hidden=True)
+
+    @pytest.mark.parametrize("name", names)
+    def test_unanswered_is_not_yet(name: str) -> None:
+        student = strip_solutions(cells[name]["answer"].source)
+        assert student != cells[name]["answer"].source, "the answer cell has no solution markers"
+        env = run_answer(student, setup.get(name, ""))
+        for hidden in (False, True):
+            with pytest.raises(NotAnswered):
+                EXERCISES[name].run(env, hidden=hidden)
+
+    cases = [(name, k) for name in names for k in range(len(wrong.get(name, ())))]
+
+    @pytest.mark.parametrize(("name", "k"), cases)
+    def test_wrong_answer_fails(name: str, k: int) -> None:
+        answer = wrong[name][k]
+        env = run_answer(answer.code, setup.get(name, ""))
+        if not answer.hidden:
+            with pytest.raises(answer.verdict):
+                EXERCISES[name].run(env, hidden=False)
+        else:
+            EXERCISES[name].run(env, hidden=False)  # written to pass the public cases
+        with pytest.raises(answer.verdict):
+            EXERCISES[name].run(env, hidden=True)
+
+    def test_every_exercise_has_wrong_answers() -> None:
+        assert set(wrong) <= set(names), set(wrong) - set(names)
+        thin = [name for name in names if len(wrong.get(name, ())) < 2]
+        assert not thin, f"list at least two plausible wrong answers for {thin}"
+
+    return (
+        test_solution_passes,
+        test_unanswered_is_not_yet,
+        test_wrong_answer_fails,
+        test_every_exercise_has_wrong_answers,
+    )
