@@ -7,7 +7,9 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.cnn-course-installed
-PYTEST_ARGS ?=
+# pytest-xdist: one worker per core (at most 4: each notebook kernel holds TensorFlow, ~1 GB),
+# whole files per worker so that a notebook's cells stay in one kernel. PYTEST_ARGS="-n 0" for one process.
+PYTEST_ARGS ?= -n auto --maxprocesses 4 --dist loadfile
 # JupyterLab refuses to run as root (containers, CI) unless told so.
 LAB_ARGS ?= $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 

@@ -105,7 +105,7 @@ class Recipe:
 RECIPES: Mapping[str, Recipe] = MappingProxyType(
     {
         "mnist_convnet": Recipe(epochs=3, batch_size=64, peak_learning_rate=8e-3),
-        "fcn_gap": Recipe(epochs=8, batch_size=128, peak_learning_rate=6e-3, warmup_fraction=0.2),
+        "fcn_gap": Recipe(epochs=10, batch_size=128, peak_learning_rate=6e-3, warmup_fraction=0.2),
     }
 )
 """Default recipe per model name; other models get ``RECIPES["mnist_convnet"]``.

@@ -125,13 +125,31 @@ def write_thumbnails() -> list[Path]:
     return written
 
 
+def exercise_summary(stem: str) -> str:
+    """How many exercises a notebook has, by kind: ``'4: 2 compute, 2 implement'``.
+
+    >>> exercise_summary("03_padding_and_stride")
+    '4: 2 compute, 2 implement'
+    >>> exercise_summary("99_nothing")
+    ''
+    """
+    from cnn_course.exercises import EXERCISES
+    from cnn_course.exercises._core import KINDS
+
+    mine = [ex for ex in EXERCISES.values() if ex.notebook == stem[:2]]
+    if not mine:
+        return ""
+    counts = [(sum(ex.kind == kind for ex in mine), kind) for kind in KINDS]
+    return f"{len(mine)}: " + ", ".join(f"{n} {kind}" for n, kind in counts if n)
+
+
 def readme_map(infos: list[NotebookInfo]) -> str:
-    """The README's course-map table (with thumbnails and Colab links)."""
+    """The README's course-map table (with thumbnails, Colab links and the exercises)."""
     url = sync_notebooks.repository_url()
     colab = sync_notebooks.colab_url
     rows = [
-        "| | notebook | what it teaches | decks | run time (CPU) |",
-        "|---|---|---|---|---|",
+        "| | notebook | what it teaches | decks | exercises | run time (CPU) |",
+        "|---|---|---|---|---|---|",
     ]
     for info in infos:
         thumb = THUMBNAILS / f"{info.stem}.png"
@@ -139,9 +157,15 @@ def readme_map(infos: list[NotebookInfo]) -> str:
         link = f"[{info.title}](notebooks/{info.path.name})"
         badge = f"[Colab]({colab(url, info.path.name)})"
         teaches = info.summary if len(info.summary) < 300 else info.summary[:297] + "…"
+        exercises = exercise_summary(info.stem)
+        student = f"student/{info.path.name}"
+        if exercises and (NOTEBOOKS / student).exists():
+            exercises += (
+                f"<br>[student edition](notebooks/{student}) · [Colab]({colab(url, student)})"
+            )
         rows.append(
             f"| {picture} | {link}<br>{badge} | {teaches} | {', '.join(info.decks)} | "
-            f"{info.run_time} |"
+            f"{exercises} | {info.run_time} |"
         )
     return "\n".join(rows)
 

@@ -7,18 +7,22 @@ For every exercise of a notebook, :func:`exercise_tests` makes four tests:
 * the student edition's answer cell (the ``...`` otter's markers leave) is "not answered
   yet" for both;
 * every plausible wrong answer listed for it fails (as :class:`WrongAnswer`, or
-  :class:`NotAnswered` where that is the honest verdict) — the public check, or the
-  hidden one for an answer written to pass the public cases only;
+  :class:`NotAnswered` where that is the honest verdict; with a message matching its
+  ``match`` where it has one) — the public check, or the hidden one for an answer written
+  to pass the public cases only;
 * every exercise has at least two wrong answers listed.
 
 Answer cells run in a fresh namespace holding ``np`` and whatever ``setup`` code the
 test file gives for that exercise (an experiment needs a model or data), so answer cells
 must not depend on the rest of the notebook — the same rule that lets a student edition
-run with nothing answered.
+run with nothing answered. Their source can be read back, as a notebook cell's can, so the
+checks' ``forbid`` sees an answer that calls the library function it replaces.
 """
 
 from __future__ import annotations
 
+import itertools
+import linecache
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +34,7 @@ import pytest
 from cnn_course.exercises import EXERCISES, NotAnswered, WrongAnswer
 from cnn_course.exercises.editions import strip_solutions
 
+_CELLS = itertools.count(1)
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 
@@ -39,13 +44,16 @@ class Wrong:
     """A plausible wrong answer: the code a student might write in the answer cell.
 
     ``hidden=True``: it is written to pass the public cases (e.g. hard-coded), so only
-    the hidden check must catch it. ``verdict``: the error it must raise.
+    the hidden check must catch it. ``verdict``: the error it must raise. ``match``: a
+    regular expression its message must match (``pytest.raises(..., match=...)``) in
+    each check that must fail, e.g. ``"your function calls `conv2d`"``.
     """
 
     code: str
     why: str
     hidden: bool = False
     verdict: type[AssertionError] = WrongAnswer
+    match: str | None = None
 
 
 def notebook_path(number: str) -> Path:
@@ -77,10 +85,17 @@ def exercise_cells(number: str) -> dict[str, dict[str, Any]]:
 
 
 def run_answer(source: str, setup: str = "") -> dict[str, Any]:
-    """Run an answer cell after ``setup`` in a fresh namespace; return the namespace."""
+    """Run an answer cell after ``setup`` in a fresh namespace; return the namespace.
+
+    The cell's source is registered with :mod:`linecache` under a name of its own, as
+    IPython does for a notebook cell, so that ``inspect.getsource`` (and with it the
+    checks' ``forbid``) can read the functions it defines.
+    """
     env: dict[str, Any] = {"__name__": "__answer__"}
     exec(compile("import numpy as np\n" + setup, "<setup>", "exec"), env)
-    exec(compile(source, "<answer cell>", "exec"), env)
+    filename = f"<answer cell {next(_CELLS)}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    exec(compile(source, filename, "exec"), env)
     return env
 
 
@@ -122,11 +137,11 @@ def exercise_tests(
         answer = wrong[name][k]
         env = run_answer(answer.code, setup.get(name, ""))
         if not answer.hidden:
-            with pytest.raises(answer.verdict):
+            with pytest.raises(answer.verdict, match=answer.match):
                 EXERCISES[name].run(env, hidden=False)
         else:
             EXERCISES[name].run(env, hidden=False)  # written to pass the public cases
-        with pytest.raises(answer.verdict):
+        with pytest.raises(answer.verdict, match=answer.match):
             EXERCISES[name].run(env, hidden=True)
 
     def test_every_exercise_has_wrong_answers() -> None:

@@ -12,7 +12,8 @@ global variables ``env`` and raises
 ``hidden=False`` is the public check a student runs in the notebook; ``hidden=True`` is
 the extra part graded by ``make grade`` (more random cases). The helpers below turn what a
 student's code does — returns nothing, raises, returns the wrong shape, calls the library
-instead of implementing it — into those two errors, in the course's words.
+instead of implementing it — into those two errors, in the course's words;
+:func:`quiet_tensorflow` keeps TensorFlow's warnings out of a check that builds models.
 
 Checks compare against the course's own reference implementations (:mod:`cnn_course.ops`,
 :mod:`cnn_course.shapes`, ...), never against a number typed into the check, so a check
@@ -22,15 +23,18 @@ cannot drift from what the notebook teaches.
 from __future__ import annotations
 
 import ast
+import contextlib
 import copy
 import inspect
 import textwrap
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from numbers import Integral, Real
 from typing import Any, Literal
 
 import numpy as np
+
+from cnn_course import _lazy
 
 __all__ = [
     "KINDS",
@@ -43,9 +47,13 @@ __all__ = [
     "exercise",
     "expect_array",
     "expect_int",
+    "expect_matrix",
     "expect_real",
+    "expect_shape",
     "forbid",
     "function",
+    "quiet_tensorflow",
+    "shape_text",
 ]
 
 Kind = Literal["compute", "implement", "experiment"]
@@ -106,9 +114,8 @@ class Exercise:
 
     @property
     def label(self) -> str:
-        """How the notebook names it: ``"ex03_1"`` -> ``"Exercise 3.1"``."""
-        number = self.name[2:].replace("_", ".")
-        return f"Exercise {number.lstrip('0') or '0'}"
+        """How the notebook names it: ``"ex03_1"`` -> ``"Exercise 3.1"`` (``ex00_1``: 0.1)."""
+        return f"Exercise {int(self.notebook)}.{self.name.split('_')[1]}"
 
     def run(self, env: Env, hidden: bool = False) -> None:
         """Run the public (or, with ``hidden``, the hidden) check against ``env``."""
@@ -288,6 +295,26 @@ def forbid(f: Callable[..., Any], names: Iterable[str], task: str) -> None:
             )
 
 
+# --------------------------------------------------------------------------- running models
+
+
+@contextlib.contextmanager
+def quiet_tensorflow() -> Iterator[None]:
+    """Silence TensorFlow's Python warnings inside the ``with`` block.
+
+    A check that builds or trains a new model for every case makes TensorFlow retrace its
+    functions, and once it has seen five it says so; the student has nothing to fix there.
+    """
+    tf = _lazy.tensorflow()
+    logger = tf.get_logger()
+    level = logger.level
+    logger.setLevel("ERROR")
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 # --------------------------------------------------------------------------- comparing answers
 
 
@@ -341,9 +368,83 @@ def expect_real(got: Any, expected: float, what: str, rel: float = 1e-3) -> None
         raise WrongAnswer(f"{got!r} is not {what}.")
 
 
+def expect_shape(got: Any, expected: Sequence[int], names: Sequence[str], what: str) -> None:
+    """``got`` must be a tuple (or list) of whole numbers equal to ``expected``.
+
+    Each wrong number is reported by its name (``"the height"``) without the right value.
+
+    >>> expect_shape((4, 4, 2), (4, 4, 2), ("the height", "the width", "the depth"), "output")
+    >>> expect_shape((4, 4, 3), (4, 4, 2), ("the height", "the width", "the depth"), "output")
+    Traceback (most recent call last):
+    ...
+    cnn_course.exercises._core.WrongAnswer: 3 is not the depth of the output.
+    >>> expect_shape(32, (4, 4, 2), ("the height", "the width", "the depth"), "output")
+    Traceback (most recent call last):
+    ...
+    cnn_course.exercises._core.WrongAnswer: write the output as (height, width, depth), ...
+    """
+    layout = ", ".join(name.removeprefix("the ") for name in names)
+    if isinstance(got, np.ndarray):
+        got = got.tolist()
+    if not isinstance(got, tuple | list) or len(got) != len(expected):
+        raise WrongAnswer(
+            f"write the {what} as ({layout}), a tuple of {len(expected)} numbers; got {got!r}."
+        )
+    for value, right, name in zip(got, expected, names, strict=True):
+        expect_int(value, right, f"{name} of the {what}")
+
+
+def expect_matrix(got: Any, expected: np.ndarray, what: str) -> None:
+    """``got`` must be the matrix ``expected``; the message names wrong entries, not values.
+
+    For a *compute* exercise the right values are the answer, so unlike
+    :func:`~cnn_course.exercises._core.expect_array` this never prints them.
+
+    >>> expect_matrix([[1, 2], [3, 4]], np.array([[1, 2], [3, 4]]), "max-pooled matrix")
+    >>> expect_matrix([[1, 2], [3, 5]], np.array([[1, 2], [3, 4]]), "max-pooled matrix")
+    Traceback (most recent call last):
+    ...
+    cnn_course.exercises._core.WrongAnswer: 1 of the 4 entries of your max-pooled matrix is ...
+    >>> expect_matrix([[1, 2]], np.array([[1, 2], [3, 4]]), "max-pooled matrix")
+    Traceback (most recent call last):
+    ...
+    cnn_course.exercises._core.WrongAnswer: your max-pooled matrix is a 1×2 array: that is ...
+    """
+    try:
+        mine = np.asarray(got, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise WrongAnswer(
+            f"your {what} should be a matrix of numbers, e.g. np.array([[1, 2], [3, 4]]); "
+            f"got {type(got).__name__}."
+        ) from None
+    if mine.shape != expected.shape:
+        raise WrongAnswer(
+            f"your {what} is {describe_array(mine)}: that is not its shape (rows, columns)."
+        )
+    wrong = np.argwhere(~np.isclose(mine, expected, rtol=1e-6, atol=1e-9))
+    if len(wrong):
+        where = ", ".join(str(tuple(int(i) for i in index)) for index in wrong[:3])
+        more = ", …" if len(wrong) > 3 else ""
+        verb = "is" if len(wrong) == 1 else "are"
+        raise WrongAnswer(
+            f"{len(wrong)} of the {expected.size} entries of your {what} {verb} wrong: "
+            f"(row, column) {where}{more}."
+        )
+
+
+def shape_text(a: np.ndarray | Sequence[int]) -> str:
+    """``'5×7×3'``: an array's shape (or a shape) as the course writes it.
+
+    >>> shape_text(np.zeros((5, 7, 3))), shape_text((32, 32, 3))
+    ('5×7×3', '32×32×3')
+    """
+    shape = a.shape if isinstance(a, np.ndarray) else a
+    return "×".join(map(str, shape))
+
+
 def describe_array(a: np.ndarray) -> str:
     """``'a 5×7 array'``, ``'a 5×7×3 array'``: shapes as the course writes them."""
-    return "a " + "×".join(map(str, a.shape)) + " array" if a.ndim else "a single number"
+    return f"a {shape_text(a)} array" if a.ndim else "a single number"
 
 
 def expect_array(

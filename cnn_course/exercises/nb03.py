@@ -14,6 +14,7 @@ from cnn_course.exercises._core import (
     expect_int,
     forbid,
     function,
+    shape_text,
 )
 
 __all__ = ["EXERCISES"]
@@ -57,7 +58,7 @@ def ex03_1(env: Env, hidden: bool) -> None:
     rng = np.random.default_rng(1 if hidden else 0)
     for number, x in enumerate(_random_images(rng, 25 if hidden else 5), start=1):
         for p in (0, 1, 2) if number == 1 else (int(rng.integers(0, 4)),):
-            case = f"case {number} ({'×'.join(map(str, x.shape))} image, p={p})"
+            case = f"case {number} ({shape_text(x)} image, p={p})"
             got = call(pad, x, p, case=case)
             expect_array(got, ops.zero_pad(x, p), case)
 
