@@ -562,7 +562,7 @@ def digit_canvas(
     digits: Sequence[int] = tuple(range(10)),
     grid: tuple[int, int] = (4, 5),
 ) -> tuple[np.ndarray, np.ndarray]:
-    """A larger image holding several digits, for a fully convolutional network (notebook 08).
+    """A larger image holding several digits, for a fully convolutional network (notebook 09).
 
     The first image of each digit in ``digits`` (in the order of ``images``) is
     pasted into a cell of a ``grid`` of image-sized cells, on the "black squares" of

@@ -10,7 +10,7 @@ vocabulary for everything below:
   :func:`cnn_course.pretrained.imagenet_backbone`, and
   :func:`recommended_learning_rate` says how fast it may learn;
 - :data:`TRANSFER_LEARNING_TABLE` maps the deck's 2×2 table to the regimes;
-- :func:`transfer_experiment` (notebook 09) trains one model per regime and training
+- :func:`transfer_experiment` (notebook 10) trains one model per regime and training
   set and scores it on one test set, so the advice can be checked against
   measurements instead of taken on trust.
 
@@ -266,7 +266,7 @@ def transfer_model(
 
 
 # --------------------------------------------------------------------------------------
-# The experiment of notebook 09
+# The experiment of notebook 10
 # --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class TransferRun:

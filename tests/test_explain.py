@@ -656,7 +656,7 @@ def test_mobilenet_grad_cam_looks_at_the_cat(mobilenet):
 @needs_weights
 def test_mobilenet_class_maximisation_makes_a_magpie(mobilenet):
     # deck 004: "The left image is predicted with 99.9% confidence as a magpie."
-    # 60 steps as in notebook 10: at 30 the uint8 image is a peacock or a magpie depending on
+    # 60 steps as in notebook 11: at 30 the uint8 image is a peacock or a magpie depending on
     # the CPU's floating-point order (seen: 0.10 for magpie on one AMD EPYC, > 0.5 on another)
     magpie = 18
     image, history = explain.class_maximisation(mobilenet, magpie, steps=60, step_size=0.03)

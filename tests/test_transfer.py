@@ -1,4 +1,4 @@
-"""Tests of cnn_course.transfer: the regimes, transfer_model and the experiment of notebook 09.
+"""Tests of cnn_course.transfer: the regimes, transfer_model and the experiment of notebook 10.
 
 Models are slow to build, so each one is built once per module (fixtures) and the
 training steps run eagerly with ``train_on_batch`` (no graph tracing, no tf.data).

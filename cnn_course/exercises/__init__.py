@@ -34,9 +34,9 @@ from cnn_course.exercises import (
     nb05,
     nb06,
     nb07,
-    nb08,
     nb09,
     nb10,
+    nb11,
 )
 from cnn_course.exercises._core import Exercise, NotAnswered, WrongAnswer
 from cnn_course.exercises._otter import CheckResult, Grader
@@ -51,7 +51,7 @@ __all__ = [
     "run_check",
 ]
 
-_MODULES = (nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10)
+_MODULES = (nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb09, nb10, nb11)
 
 #: Every exercise of the course by name (``"ex03_1"``), in notebook order.
 EXERCISES: Mapping[str, Exercise] = MappingProxyType(

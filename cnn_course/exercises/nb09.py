@@ -1,409 +1,149 @@
-"""Exercises of notebook 09 · Transfer learning."""
+"""Exercises of notebook 09 · Fully convolutional networks."""
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Iterator
-from typing import Any
+import dataclasses
 
 import numpy as np
 
-from cnn_course import _lazy, data, pretrained, runtime, shapes, transfer
+from cnn_course import _lazy, models, ops, shapes, slides
 from cnn_course.exercises._core import (
     Env,
-    NotAnswered,
     WrongAnswer,
     answer,
     call,
-    describe_array,
     exercise,
     expect_array,
     expect_int,
     forbid,
     function,
-    quiet_tensorflow,
     shape_text,
 )
 
 __all__ = ["EXERCISES"]
 
 
-# --------------------------------------------------------------------------- ex09_1
-
-CropCase = tuple[np.ndarray, int]
-
-
-def _crop_cases(rng: np.random.Generator, count: int) -> list[CropCase]:
-    """(image, size): grayscale and colour, tall, wide and square, crops of 1 pixel and of the
-    whole shorter side, and margins H − size of every remainder modulo 4 (so that rounding
-    half to even, rounding half up and rounding down all give different corners somewhere).
-    """
-    cases: list[CropCase] = [
-        (np.arange(30).reshape(5, 6), 3),  # left = round(1.5) = 2
-        (rng.integers(0, 256, size=(7, 4, 3)).astype(np.uint8), 4),  # tall: top round(1.5)
-        (rng.integers(0, 256, size=(8, 13)), 8),  # wide, whole height: left = round(2.5) = 2
-        (rng.normal(size=(9, 12, 3)), 1),  # a single pixel: top 4, left round(5.5) = 6
-        (rng.random(size=(10, 10, 4)), 9),  # square, 4 channels: round(0.5) = 0
+def _dense_cases(rng: np.random.Generator, count: int) -> list[tuple[int, int, int, int]]:
+    """``(h, w, c, units)``: LeNet's FC3, then edge cases, then random non-square volumes."""
+    fc3 = slides.LENET_FC3_AS_CONV  # deck 001's "F: 5; K: 120" on LeNet's 5×5×16 volume
+    cases = [
+        (fc3.f, fc3.f, 16, fc3.filters),
+        (2, 3, 2, 3),  # non-square
     ]
-    for k in range(count - len(cases)):
-        h, w = (int(v) for v in rng.integers(1, 41, size=2))
-        size = int(rng.integers(1, min(h, w) + 1))
-        shape = (h, w) if k % 3 == 0 else (h, w, int(rng.integers(1, 5)))
-        image = rng.integers(0, 256, size=shape).astype(np.uint8) if k % 2 else rng.random(shape)
-        cases.append((image, size))
+    if count > 2:
+        cases += [(1, 1, 7, 4), (3, 2, 1, 1), (4, 4, 3, 5)]  # a 1×1 conv, one channel and unit
+    for _ in range(count):
+        h, w = (int(v) for v in rng.integers(1, 7, size=2))
+        cases.append((h, w, int(rng.integers(1, 6)), int(rng.integers(1, 9))))
     return cases
+
+
+def _reference_conv(kernel: np.ndarray, bias: np.ndarray, h: int, w: int, c: int) -> list:
+    """The kernel and bias :func:`cnn_course.models.dense_to_conv` makes of this dense layer."""
+    keras = _lazy.keras()
+    dense = keras.layers.Dense(kernel.shape[1])
+    dense.build((None, h * w * c))
+    dense.set_weights([kernel, bias])
+    return models.dense_to_conv(dense, (h, w, c)).get_weights()
 
 
 @exercise(
     "implement",
-    title="the centre crop of a photo",
-    slide="deck 004, Object recognition",
-    hint="the margin left over is H − size rows and W − size columns; the crop starts at half "
-    "of each, rounded with Python's round() (1.5 and 2.5 both give 2), and is size rows and "
-    "size columns long: image[top : top + size, left : left + size].",
+    title="a dense layer's weights as a convolution's",
+    slide="deck 001, Fully Convolutional Networks (F = 7, K = 4096; F: 5; K: 120)",
+    hint="Flatten reads an h×w×c volume row by row, the channels fastest — NumPy's own (C) "
+    "order: row i of the dense kernel weighs the i-th value of that reading. Check which axes "
+    "your reshape produces, in which order, and that you return the bias too.",
     hidden=True,
-    answers=("my_center_crop",),
+    answers=("my_dense_to_conv",),
 )
 def ex09_1(env: Env, hidden: bool) -> None:
-    crop = function(env, "my_center_crop")
-    banned = ["center_crop", "CenterCrop", "central_crop", "imagenet_preprocess"]
-    forbid(crop, banned + ["crop_to_bounding_box", "resize_with_crop_or_pad"], "the centre crop")
+    convert = function(env, "my_dense_to_conv")
+    forbid(convert, ["dense_to_conv", "conv_to_dense"], "the conversion")
     rng = np.random.default_rng(1 if hidden else 0)
-    for number, (image, size) in enumerate(_crop_cases(rng, 30 if hidden else 5), start=1):
-        case = f"case {number} ({shape_text(image)} image, size={size})"
-        got = call(crop, image, size, case=case)
-        expect_array(got, pretrained.center_crop(image, size), case)
-
-
-# --------------------------------------------------------------------------- ex09_2
-
-#: The new task of Exercise 9.2: 37 classes (the breeds of the Oxford-IIIT pets, say).
-NEW_CLASSES = 37
+    for h, w, c, units in _dense_cases(rng, 20 if hidden else 2):
+        case = f"a dense layer of {units} units on a flattened {h}×{w}×{c} volume"
+        kernel = rng.normal(size=(h * w * c, units)).astype("float32")
+        bias = rng.normal(size=units).astype("float32")
+        got = call(convert, kernel, bias, h, w, c, case=case)
+        if not (isinstance(got, tuple | list) and len(got) == 2):
+            raise WrongAnswer(
+                f"{case}: your function should return two arrays, the convolution's kernel "
+                "(h, w, c, units) and its bias (units,): `return conv_kernel, conv_bias`."
+            )
+        right_kernel, right_bias = _reference_conv(kernel, bias, h, w, c)
+        expect_array(got[0], right_kernel, f"{case}, the kernel", rtol=1e-6, atol=0)
+        expect_array(got[1], right_bias, f"{case}, the bias", rtol=1e-6, atol=0)
 
 
 @exercise(
     "compute",
-    title="the size of a new classification head",
-    slide="deck 002, Transfer learning avec peu de données",
-    hint="global average pooling keeps one number per feature map, whatever the map's height "
-    "and width; a Dense layer has one weight per (input, class) pair plus one bias per class.",
-    answers=("my_features", "my_head_params"),
+    title="the receptive field of a class-map location",
+    slide="deck 002, Champ réceptif; deck 001, Fully Convolutional Networks",
+    hint="go through the layers in order and keep the product of the strides below each one: a "
+    "layer with an f×f window adds (f − 1) × that product to the field. After the two poolings "
+    "the product is 4.",
+    answers=("my_field",),
 )
 def ex09_2(env: Env, hidden: bool) -> None:
-    features = answer(env, "my_features")
-    head = answer(env, "my_head_params")
-    expect_int(features, pretrained.LAST_CHANNELS, "the number of features the Dense layer reads")
+    up_to_class_map = list(slides.FCN_GAP_LAYERS[:6])
+    up_to_class_map[4] = dataclasses.replace(up_to_class_map[4], f=5)  # conv3: 5×5
     expect_int(
-        head,
-        shapes.dense_params(pretrained.LAST_CHANNELS, NEW_CLASSES),
-        f"the number of trainable parameters of the head for {NEW_CLASSES} classes",
+        answer(env, "my_field"),
+        shapes.receptive_field(up_to_class_map),
+        "the receptive field of a class-map location of that network",
     )
 
 
-# --------------------------------------------------------------------------- ex09_3
-
-HeadCase = tuple[tuple[int, int, int], int, int]
-
-
-def stand_in_backbone(input_shape: tuple[int, int, int], channels: int, seed: int) -> Any:
-    """A small pretend-pretrained backbone: conv, BatchNorm, ReLU, conv, ReLU (a few hundred
-    weights instead of MobileNetV2's 2.3 million), with moving statistics of its own so that
-    BatchNorm in training mode and in inference mode differ."""
-    keras = _lazy.keras()
-    layers = keras.layers
-    init = keras.initializers
-    inputs = keras.Input(input_shape, name="image")
-    x = layers.Conv2D(
-        6, 3, strides=2, padding="same", kernel_initializer=init.GlorotUniform(seed), name="conv1"
-    )(inputs)
-    bn = layers.BatchNormalization(name="bn1")
-    x = bn(x)
-    x = layers.ReLU(name="relu1")(x)
-    x = layers.Conv2D(
-        channels, 3, padding="same", kernel_initializer=init.GlorotUniform(seed + 1), name="conv2"
-    )(x)
-    x = layers.ReLU(name="relu2")(x)
-    model = keras.Model(inputs, x, name="stand_in_backbone")
-    rng = np.random.default_rng(seed)
-    gamma, beta, mean, variance = (w.shape for w in bn.get_weights())
-    bn.set_weights(
-        [
-            rng.uniform(0.5, 1.5, gamma),
-            rng.normal(0.0, 0.5, beta),
-            rng.normal(0.0, 20.0, mean),
-            rng.uniform(50.0, 500.0, variance),
-        ]
-    )
-    return model
+@exercise(
+    "compute",
+    title="the class map of a bigger canvas",
+    slide="deck 001, Fully Convolutional Networks (slide the original ConvNet … in a single "
+    "forward pass)",
+    hint="follow the height and the width separately: each 3×3 convolution takes 2 away, each "
+    "2×2 pooling halves and rounds down, the 1×1 convolution keeps the size. Or count the "
+    "18×18 windows that fit 4 pixels apart: floor((n − 18)/4) + 1.",
+    answers=("my_rows", "my_cols"),
+)
+def ex09_3(env: Env, hidden: bool) -> None:
+    rows = shapes.layer_table((100, 172, 1), slides.FCN_GAP_LAYERS)
+    class_map = rows[-2].activation_shape  # the row before global average pooling
+    expect_int(answer(env, "my_rows"), class_map[0], "the number of rows of the class map")
+    expect_int(answer(env, "my_cols"), class_map[1], "the number of columns of the class map")
 
 
-def _head_cases(hidden: bool) -> list[HeadCase]:
-    """(input shape, backbone channels, classes): colour and grayscale, non-square images."""
-    cases: list[HeadCase] = [((32, 32, 3), 16, 5)]
-    if hidden:
-        cases += [((24, 40, 3), 8, 2), ((28, 28, 1), 32, 10), ((36, 20, 3), 12, NEW_CLASSES)]
+def _class_maps(rng: np.random.Generator, count: int) -> list[tuple[np.ndarray, int]]:
+    """``(class_map, k)``: small maps (non-square, 1 to 10 channels) and window sizes."""
+    first = np.arange(24, dtype=float).reshape(3, 4, 2)
+    cases = [(first, 2), (first, 1), (first, 3)]  # 1×1 windows: nothing to average; 3 = height
+    for _ in range(count):
+        h, w = (int(v) for v in rng.integers(1, 9, size=2))
+        c = int(rng.choice([1, 3, 10]))
+        k = int(rng.integers(1, min(h, w) + 1))
+        cases.append((rng.random((h, w, c)), k))
     return cases
-
-
-def _softmax(z: np.ndarray) -> np.ndarray:
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
-
-
-def reference_head(backbone: Any, kernel: np.ndarray, bias: np.ndarray, x: np.ndarray) -> Any:
-    """What backbone (in inference mode) + global average pooling + Dense softmax output."""
-    keras = _lazy.keras()
-    maps = np.asarray(keras.ops.convert_to_numpy(backbone(x, training=False)), dtype=np.float64)
-    return _softmax(maps.mean(axis=(1, 2)) @ kernel + bias)
 
 
 @exercise(
     "implement",
-    title="a frozen backbone with a new head",
-    slide="deck 002, Transfer learning avec peu de données; deck 002, A retenir",
-    hint="freeze the given backbone first (its trainable attribute), then build a functional "
-    "model: a keras.Input with the backbone's input shape, the backbone called on it with "
-    "training=False, a layer that pools each feature map to one number, a Dense layer with one "
-    "softmax unit per class; return keras.Model(inputs, outputs).",
+    title="the prediction of every window from one class map",
+    slide="deck 001, Fully Convolutional Networks (slide the original ConvNet … in a single "
+    "forward pass)",
+    hint="the output has (H − k + 1) × (W − k + 1) locations; at location (i, j) take "
+    "class_map[i : i + k, j : j + k] and average it over its two first axes (mean(axis=(0, 1))), "
+    "which keeps one value per class.",
     hidden=True,
-    answers=("my_transfer_model",),
-)
-def ex09_3(env: Env, hidden: bool) -> None:
-    build = function(env, "my_transfer_model")
-    banned = ["transfer_model", "imagenet_backbone", "mobilenet_v2", "MobileNetV2"]
-    forbid(build, banned + ["clone_model"], "the transfer model")
-    keras = _lazy.keras()
-    rng = np.random.default_rng(1 if hidden else 0)
-    for number, (shape, channels, classes) in enumerate(_head_cases(hidden), start=1):
-        backbone = stand_in_backbone(shape, channels, seed=10 * number + (5 if hidden else 0))
-        case = (
-            f"case {number} (a backbone taking {shape_text(shape)} images with "
-            f"{channels} feature maps, num_classes={classes})"
-        )
-        model = call(functools.partial(build, backbone), classes, case=case)
-        if not isinstance(model, keras.Model):
-            raise WrongAnswer(
-                f"{case}: your function should return a Keras model (keras.Model(inputs, "
-                f"outputs)), got {type(model).__name__}."
-            )
-        mine = {id(w) for w in model.weights}
-        if not all(id(w) in mine for w in backbone.weights):
-            raise WrongAnswer(
-                f"{case}: your model does not contain the backbone it was given (its weights are "
-                "not in your model): call `backbone` itself on the inputs, do not build or copy "
-                "another network."
-            )
-        trainable = {id(w) for w in model.trainable_weights}
-        thawed = [w.path for w in backbone.weights if id(w) in trainable]
-        if thawed:
-            raise WrongAnswer(
-                f"{case}: the backbone's weights are still trainable ({thawed[0]}, …): freeze "
-                "the backbone so that only the new head learns."
-            )
-        x = rng.uniform(0, 255, size=(2, *shape)).astype(np.float32)
-        try:
-            out = np.asarray(keras.ops.convert_to_numpy(model(x, training=False)))
-        except Exception as err:  # the student's model: any error is an answer to report
-            raise WrongAnswer(
-                f"{case}: your model fails on two images of shape {shape}: "
-                f"{type(err).__name__}: {err}"
-            ) from None
-        if out.shape != (2, classes):
-            raise WrongAnswer(
-                f"{case}: for two images your model outputs {describe_array(out)}; a classifier "
-                f"gives {classes} numbers per image, an array of shape (2, {classes})."
-            )
-        if np.any(out < 0) or not np.allclose(out.sum(axis=-1), 1.0, atol=1e-4):
-            raise WrongAnswer(
-                f"{case}: for each image your model's {classes} outputs should be probabilities "
-                f"adding up to 1; for the first image they add up to {out[0].sum():.4g}."
-            )
-        count, right = transfer.trainable_param_count(model), shapes.dense_params(channels, classes)
-        if count != right:
-            raise WrongAnswer(
-                f"{case}: your model trains {count:,} parameters; the new head, a Dense layer on "
-                f"the {channels} pooled features, has {right:,}."
-            )
-        kernel, bias = _dense_weights(model, channels, classes, case)
-        expect_array(
-            out,
-            reference_head(backbone, kernel, bias, x),
-            f"{case}, the class probabilities of two random images",
-            rtol=1e-4,
-            atol=1e-6,
-        )
-
-
-def _dense_weights(model: Any, channels: int, classes: int, case: str) -> tuple[Any, Any]:
-    """The trainable kernel (channels, classes) and bias (classes,) of the student's head."""
-    keras = _lazy.keras()
-    found = {tuple(w.shape): keras.ops.convert_to_numpy(w) for w in model.trainable_weights}
-    if (channels, classes) not in found or (classes,) not in found:
-        raise WrongAnswer(
-            f"{case}: the trainable weights of your model should be one Dense layer's kernel "
-            f"({channels}, {classes}) and bias ({classes},), got "
-            + ", ".join(str(shape) for shape in found)
-            + "."
-        )
-    return found[channels, classes].astype(np.float64), found[classes,].astype(np.float64)
-
-
-# --------------------------------------------------------------------------- ex09_4
-
-#: Test images the fine-tuned model is measured on (seed 1, as the notebook's test subset).
-N_TEST = 1000
-#: Epochs of the head-only baseline: enough for the head to stop improving.
-BASELINE_EPOCHS = 20
-#: The fine-tuned model must beat the head-only one by this much test accuracy.
-MARGIN = 0.02
-#: Side the baseline resizes the 28×28 images to (the notebook's ``RESIZE``).
-BASELINE_RESIZE = 32
-
-
-def train_size() -> int:
-    """The notebook's small training set: 100 images in quick mode, 200 in full mode."""
-    return 100 if runtime.quick_mode() else 200
-
-
-@functools.cache
-def fashion_sets(n_train: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The small training set and the test images, as the notebook draws them: (N, 28, 28, 1)."""
-    (x_all, y_all), (x_test_all, y_test_all) = data.load_fashion_mnist()
-    x, y = data.subset(x_all, y_all, n_train, seed=0)
-    x_test, y_test = data.subset(x_test_all, y_test_all, N_TEST, seed=1)
-    return x[..., None], y, x_test[..., None], y_test
-
-
-@functools.cache
-def head_only_accuracy(n_train: int) -> float:
-    """Test accuracy of the head-only regime on the same images, measured by the course."""
-    x, y, x_test, y_test = fashion_sets(n_train)
-    with quiet_tensorflow():
-        runs = transfer.transfer_experiment(
-            {"small": (x, y)},
-            (x_test, y_test),
-            ["head"],
-            epochs=BASELINE_EPOCHS,
-            batch_size=32,
-            resize_to=BASELINE_RESIZE,
-            seed=0,
-            progress=False,
-            verbose=False,
-        )
-    return runs["small", "head"].test_accuracy
-
-
-@functools.cache
-def _imagenet_kernels() -> dict[str, np.ndarray]:
-    keras = _lazy.keras()
-    backbone = pretrained.imagenet_backbone(include_top=False, input_shape=(32, 32, 3))
-    return {
-        layer.name: keras.ops.convert_to_numpy(layer.kernel)
-        for layer in backbone.layers
-        if hasattr(layer, "kernel")
-    }
-
-
-def _all_layers(layer: Any) -> Iterator[Any]:
-    yield layer
-    for inner in getattr(layer, "layers", ()):
-        yield from _all_layers(inner)
-
-
-def _changed_convolutions(model: Any) -> list[str] | None:
-    """Names of the MobileNetV2 convolutions whose kernel is no longer ImageNet's.
-
-    ``None`` if the model has no MobileNetV2 (no layer ``Conv1`` with a kernel).
-    """
-    keras = _lazy.keras()
-    layers = {layer.name: layer for layer in _all_layers(model)}
-    if not hasattr(layers.get("Conv1"), "kernel") or "out_relu" not in layers:
-        return None
-    reference = _imagenet_kernels()
-    changed = []
-    for name, kernel in reference.items():
-        layer = layers.get(name)
-        if layer is None or not hasattr(layer, "kernel"):
-            continue
-        mine = keras.ops.convert_to_numpy(layer.kernel)
-        if mine.shape != kernel.shape or not np.array_equal(mine, kernel):
-            changed.append(name)
-    return changed
-
-
-@functools.lru_cache(maxsize=4)
-def _fine_tuned_accuracy(fine_tune: Callable[..., Any], n_train: int) -> float | AssertionError:
-    """Train the student's model once; its test accuracy, or the error that stops it."""
-    try:
-        with quiet_tensorflow():
-            return _measure(fine_tune, n_train)
-    except (NotAnswered, WrongAnswer) as err:
-        return err
-
-
-def _measure(fine_tune: Callable[..., Any], n_train: int) -> float:
-    keras = _lazy.keras()
-    x, y, x_test, y_test = fashion_sets(n_train)
-    case = f"my_fine_tune on the {n_train} training images"
-    runtime.seed_everything(0)
-    model = call(fine_tune, x, y, case=case)
-    if not isinstance(model, keras.Model):
-        raise WrongAnswer(
-            f"{case}: your function should return the trained Keras model, got "
-            f"{type(model).__name__}."
-        )
-    changed = _changed_convolutions(model)
-    if changed is None:
-        raise WrongAnswer(
-            "your model is not built on the course's pretrained MobileNetV2 (it has no layers "
-            "Conv1 … out_relu): start from transfer.transfer_model(10, ...) or "
-            "pretrained.imagenet_backbone(include_top=False, ...)."
-        )
-    if not changed:
-        raise WrongAnswer(
-            "every convolution of your MobileNetV2 still holds its ImageNet weights: only the "
-            "head was trained. Fine-tuning also trains some of the backbone's layers (make "
-            "them trainable, recompile, and train at a small learning rate)."
-        )
-    try:
-        probs = np.asarray(model.predict(x_test, batch_size=256, verbose=0))
-    except Exception as err:  # the student's model: any error is an answer to report
-        raise WrongAnswer(
-            f"your model fails on the test images (shape {x_test.shape[1:]}, pixel values "
-            f"0–255): {type(err).__name__}: {err}"
-        ) from None
-    if probs.shape != (len(x_test), 10):
-        raise WrongAnswer(
-            f"for {len(x_test)} test images your model outputs {describe_array(probs)}; it "
-            f"should give 10 class probabilities per image, an array of shape ({len(x_test)}, "
-            "10)."
-        )
-    return float(np.mean(np.argmax(probs, axis=-1) == y_test))
-
-
-@exercise(
-    "experiment",
-    title="fine-tune, and beat the head-only model",
-    slide="deck 002, Transfer learning avec plus de données; deck 002, A retenir",
-    hint="train the head first (only the new Dense layer, learning rate 1e-3, about ten "
-    "epochs), then make the backbone's convolutions trainable — keep its BatchNorm layers "
-    "frozen — recompile with a learning rate ten times smaller and train a few more epochs.",
-    answers=("my_fine_tune",),
+    answers=("my_window_average",),
 )
 def ex09_4(env: Env, hidden: bool) -> None:
-    fine_tune = function(env, "my_fine_tune")
-    n_train = train_size()
-    result = _fine_tuned_accuracy(fine_tune, n_train)
-    if isinstance(result, AssertionError):
-        raise result
-    baseline = head_only_accuracy(n_train)
-    if result < baseline + MARGIN:
-        raise WrongAnswer(
-            f"your fine-tuned model classifies {result:.1%} of the {N_TEST} test images "
-            f"correctly; the head-only model, trained on the same {n_train} images for "
-            f"{BASELINE_EPOCHS} epochs, {baseline:.1%}. The target is "
-            f"{100 * MARGIN:.0f} points more than the head-only model."
-        )
+    average = function(env, "my_window_average")
+    banned = ["sliding_window_view", "avg_pool", "pool", "AveragePooling2D", "uniform_filter"]
+    forbid(average, banned, "the window averages")
+    rng = np.random.default_rng(1 if hidden else 0)
+    for number, (class_map, k) in enumerate(_class_maps(rng, 25 if hidden else 3), start=1):
+        case = f"case {number} ({shape_text(class_map)} class map, k={k})"
+        got = call(average, class_map, k, case=case)
+        expect_array(got, ops.avg_pool(class_map, f=k, s=1), case)
 
 
 EXERCISES = (ex09_1, ex09_2, ex09_3, ex09_4)

@@ -1,15 +1,17 @@
-"""Exercises of notebook 10 · What convnets learn."""
+"""Exercises of notebook 10 · Transfer learning."""
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
-from cnn_course import _lazy, pretrained, shapes, slides
+from cnn_course import _lazy, data, pretrained, runtime, shapes, transfer
 from cnn_course.exercises._core import (
     Env,
+    NotAnswered,
     WrongAnswer,
     answer,
     call,
@@ -28,314 +30,380 @@ __all__ = ["EXERCISES"]
 
 # --------------------------------------------------------------------------- ex10_1
 
-
-@functools.cache
-def mobilenet_conv1_weights() -> int:
-    """The weights of the first layer (``Conv1``) of the course's MobileNetV2, counted by Keras."""
-    model = pretrained.mobilenet_v2(include_top=False, input_shape=(32, 32, 3))
-    return int(model.get_layer("Conv1").count_params())
+CropCase = tuple[np.ndarray, int]
 
 
-@exercise(
-    "compute",
-    title="the weights of a first layer, AlexNet's and MobileNetV2's",
-    slide="deck 003, What do the filters learn? – Multiple Layers; deck 000, Number of "
-    "parameters in one layer",
-    hint="a layer of K filters of f×f×C has f·f·C weights per filter, plus one bias per filter "
-    "when it has biases: (f·f·C + 1)·K. MobileNetV2's Conv1 has no biases (a BatchNorm layer "
-    "follows it and adds its own offset).",
-    answers=("my_alexnet_weights", "my_mobilenet_weights"),
-)
-def ex10_1(env: Env, hidden: bool) -> None:
-    alexnet = answer(env, "my_alexnet_weights")
-    mobilenet = answer(env, "my_mobilenet_weights")
-    conv1 = slides.ALEXNET_LAYERS[0]  # 96 filters of 11×11 on the 3 colour channels
-    expect_int(
-        alexnet,
-        shapes.conv_params(conv1.f, slides.ALEXNET_INPUT_SHAPE[-1], conv1.filters),
-        "the number of weights of AlexNet's first layer (96 filters, with biases)",
-    )
-    expect_int(
-        mobilenet,
-        mobilenet_conv1_weights(),
-        "the number of weights of MobileNetV2's first layer (Conv1)",
-    )
-
-
-# --------------------------------------------------------------------------- ex10_2
-
-AscentCase = tuple[Any, np.ndarray, int, float, str]
-
-
-def _conv(keras: Any, filters: int, f: int, seed: int, **kwargs: Any) -> Any:
-    init = keras.initializers.GlorotUniform(seed=seed)
-    return keras.layers.Conv2D(filters, f, kernel_initializer=init, **kwargs)
-
-
-def _tiny_model(
-    keras: Any,
-    shape: tuple[int, int, int],
-    layers: list[tuple[int, int, int, str | None]],
-    seed: int,
-    bias: float = 0.0,
-) -> Any:
-    """A small random conv model: each layer is (filters, f, stride, activation)."""
-    inputs = keras.Input(shape)
-    x = inputs
-    for k, (filters, f, s, activation) in enumerate(layers):
-        last = k == len(layers) - 1
-        x = _conv(
-            keras,
-            filters,
-            f,
-            seed + k,
-            strides=s,
-            activation=activation,
-            bias_initializer=keras.initializers.Constant(bias if last else 0.0),
-        )(x)
-    return keras.Model(inputs, x)
-
-
-def _ascent_cases(rng: np.random.Generator, count: int) -> list[AscentCase]:
-    """(model, x, filter_index, step_size, description): tiny random conv models.
-
-    The first cases are fixed: a 3×3 layer on a non-square colour image, a 1×1 filter,
-    a stride larger than the filter, two layers with a ReLU between them. The others are
-    random; with ``count`` above 8 the last one is a filter that is silent everywhere
-    (a ReLU after a large negative bias: its gradient is zero).
+def _crop_cases(rng: np.random.Generator, count: int) -> list[CropCase]:
+    """(image, size): grayscale and colour, tall, wide and square, crops of 1 pixel and of the
+    whole shorter side, and margins H − size of every remainder modulo 4 (so that rounding
+    half to even, rounding half up and rounding down all give different corners somewhere).
     """
-    keras = _lazy.keras()
-    fixed = [
-        ((6, 8, 3), [(4, 3, 1, None)], 2, 0.1, "3×3 filters"),
-        ((5, 5, 1), [(2, 1, 1, None)], 1, 0.5, "1×1 filters"),
-        ((9, 7, 2), [(3, 2, 3, None)], 0, 1.0, "2×2 filters, stride 3"),
-        ((8, 10, 3), [(6, 3, 1, "relu"), (5, 3, 1, None)], 4, 0.05, "two layers, ReLU between"),
+    cases: list[CropCase] = [
+        (np.arange(30).reshape(5, 6), 3),  # left = round(1.5) = 2
+        (rng.integers(0, 256, size=(7, 4, 3)).astype(np.uint8), 4),  # tall: top round(1.5)
+        (rng.integers(0, 256, size=(8, 13)), 8),  # wide, whole height: left = round(2.5) = 2
+        (rng.normal(size=(9, 12, 3)), 1),  # a single pixel: top 4, left round(5.5) = 6
+        (rng.random(size=(10, 10, 4)), 9),  # square, 4 channels: round(0.5) = 0
     ]
-    specs: list[tuple[Any, ...]] = list(fixed)
-    for _ in range(count - len(fixed) - (1 if count > 8 else 0)):
-        h, w = (int(v) for v in rng.integers(3, 13, size=2))
-        c = int(rng.integers(1, 5))
-        f = int(rng.integers(1, min(h, w, 3) + 1))
-        s = int(rng.integers(1, 4))
-        filters = int(rng.integers(1, 7))
-        layers = [(filters, f, s, None)]
-        if rng.random() < 0.4 and (h - f) // s + 1 >= 2 and (w - f) // s + 1 >= 2:
-            layers = [(int(rng.integers(2, 6)), f, s, "tanh"), (filters, 2, 1, None)]
-        step = float(np.round(10 ** rng.uniform(-2, 0.5), 3))
-        specs.append(((h, w, c), layers, int(rng.integers(0, filters)), step, "random"))
-    if count > 8:
-        specs.append(((7, 6, 3), [(3, 3, 1, "relu")], 1, 0.2, "a filter silent everywhere"))
-    cases: list[AscentCase] = []
-    for k, (shape, layers, d, step, what) in enumerate(specs):
-        silent = what.startswith("a filter silent")
-        model = _tiny_model(keras, shape, layers, seed=100 + 7 * k, bias=-1e3 if silent else 0.0)
-        x = rng.random((1, *shape)).astype(np.float32)
-        cases.append((model, x, d, step, what))
+    for k in range(count - len(cases)):
+        h, w = (int(v) for v in rng.integers(1, 41, size=2))
+        size = int(rng.integers(1, min(h, w) + 1))
+        shape = (h, w) if k % 3 == 0 else (h, w, int(rng.integers(1, 5)))
+        image = rng.integers(0, 256, size=shape).astype(np.uint8) if k % 2 else rng.random(shape)
+        cases.append((image, size))
     return cases
-
-
-def _filter_mean(model: Any, x: np.ndarray, d: int) -> float:
-    keras = _lazy.keras()
-    maps = keras.ops.convert_to_numpy(model(x, training=False))
-    return float(np.mean(maps[..., d]))
-
-
-def reference_ascent_step(model: Any, x: np.ndarray, d: int, step_size: float) -> np.ndarray:
-    """The course's ascent step (:func:`cnn_course.explain.ascent.ascent_step`) on the mean of
-    feature map ``d``, without jitter, decay or clipping."""
-    import tensorflow as tf
-
-    from cnn_course.explain.ascent import ascent_step
-
-    step = ascent_step(model, lambda act, which: tf.reduce_mean(tf.gather(act, which, axis=-1)))
-    with quiet_tensorflow():  # every case is a new model: TensorFlow's "retracing" warning
-        out, _ = step(
-            tf.constant(x, tf.float32),
-            tf.zeros(2, tf.int32),  # no jitter
-            tf.constant(d, tf.int32),
-            tf.constant(step_size, tf.float32),
-            tf.constant(0.0, tf.float32),  # no decay
-            tf.constant([-1e6, 1e6], tf.float32),  # no clipping
-        )
-    return out.numpy()
-
-
-def _as_array(got: Any, case: str) -> np.ndarray:
-    try:
-        return np.asarray(got, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise WrongAnswer(
-            f"{case}: your function should return an array (the new x), got {type(got).__name__}."
-        ) from None
 
 
 @exercise(
     "implement",
-    title="one step of gradient ascent on the input",
-    slide="deck 004, Maximum response samples",
-    hint="watch x with tf.GradientTape (tape.watch), compute the feature maps model(x) and the "
-    "mean of map filter_index inside the tape, take tape.gradient of that mean with respect to "
-    "x, divide it by the square root of the mean of its squares plus 1e-8, and add step_size "
-    "times the result to x (up the gradient).",
+    title="the centre crop of a photo",
+    slide="deck 004, Object recognition",
+    hint="the margin left over is H − size rows and W − size columns; the crop starts at half "
+    "of each, rounded with Python's round() (1.5 and 2.5 both give 2), and is size rows and "
+    "size columns long: image[top : top + size, left : left + size].",
     hidden=True,
-    answers=("my_ascent_step",),
+    answers=("my_center_crop",),
 )
-def ex10_2(env: Env, hidden: bool) -> None:
-    step = function(env, "my_ascent_step")
-    banned = ["maximum_response", "maximum_responses", "ascent_step", "ascend"]
-    forbid(step, banned + ["class_maximisation", "deep_dream", "explain"], "the ascent step")
+def ex10_1(env: Env, hidden: bool) -> None:
+    crop = function(env, "my_center_crop")
+    banned = ["center_crop", "CenterCrop", "central_crop", "imagenet_preprocess"]
+    forbid(crop, banned + ["crop_to_bounding_box", "resize_with_crop_or_pad"], "the centre crop")
     rng = np.random.default_rng(1 if hidden else 0)
-    for number, (model, x, d, step_size, what) in enumerate(
-        _ascent_cases(rng, 12 if hidden else 4), start=1
-    ):
-        case = (
-            f"case {number} ({what}, input {shape_text(x)}, "
-            f"filter_index={d}, step_size={step_size})"
-        )
-        got = _as_array(call(functools.partial(step, model), x, d, step_size, case=case), case)
-        right = reference_ascent_step(model, x, d, step_size)
-        if got.shape != right.shape:
-            raise WrongAnswer(
-                f"{case}: your function returns {describe_array(got)}; the new x has the shape "
-                f"of x, ({', '.join(map(str, right.shape))})."
-            )
-        if np.all(np.isfinite(got)):
-            before = _filter_mean(model, x, d)
-            after = _filter_mean(model, got.astype(np.float32), d)
-            best = _filter_mean(model, right, d)
-            if best > before and after <= before:
-                raise WrongAnswer(
-                    f"{case}: your step takes filter {d}'s mean activation from {before:.4g} "
-                    f"to {after:.4g}; a step of gradient ascent raises it."
-                )
-        scale = 1.0 + step_size + float(np.max(np.abs(right)))
-        expect_array(got, right, case, rtol=1e-4, atol=1e-5 * scale)
+    for number, (image, size) in enumerate(_crop_cases(rng, 30 if hidden else 5), start=1):
+        case = f"case {number} ({shape_text(image)} image, size={size})"
+        got = call(crop, image, size, case=case)
+        expect_array(got, pretrained.center_crop(image, size), case)
 
 
-# --------------------------------------------------------------------------- ex10_3
+# --------------------------------------------------------------------------- ex10_2
 
-#: The filter of the experiment: filter 7 of ``block_4_expand`` (MobileNetV2, 28×28 stage).
-ASCENT_LAYER, ASCENT_FILTER = "block_4_expand", 7
-#: The image's size.
-ASCENT_SIZE = (64, 64)
-#: Target: the filter's mean activation at least this many times the noise image's.
-ASCENT_TARGET = 2.5
-
-
-@functools.cache
-def _any_size_network() -> Any:
-    return pretrained.imagenet_backbone(input_shape=(None, None, 3))
-
-
-def noise_image() -> np.ndarray:
-    """The noise image gradient ascent starts from: U[0, 255] per pixel, seed 0.
-
-    The same as :func:`cnn_course.explain.maximum_response`'s start image with ``seed=0``.
-    """
-    return (255.0 * np.random.default_rng(0).random((*ASCENT_SIZE, 3))).astype(np.float32)
-
-
-def filter_response(image: np.ndarray) -> float:
-    """Mean activation of filter :data:`ASCENT_FILTER` of :data:`ASCENT_LAYER` on ``image``."""
-    from cnn_course import explain
-
-    maps = explain.feature_maps(_any_size_network(), image, [ASCENT_LAYER])[ASCENT_LAYER]
-    return float(np.mean(maps[..., ASCENT_FILTER]))
-
-
-def _checked_image(value: Any) -> np.ndarray:
-    """The student's image as float32 (64, 64, 3) with pixel values in [0, 255]."""
-    try:
-        image = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise WrongAnswer(
-            f"`my_image` should be an image (an array of pixel values), got {type(value).__name__}."
-        ) from None
-    height, width = ASCENT_SIZE
-    if image.shape != (height, width, 3):
-        raise WrongAnswer(
-            f"`my_image` is {describe_array(image)}; it should be a {height}×{width} colour "
-            f"image, an array of shape ({height}, {width}, 3)."
-        )
-    if not np.all(np.isfinite(image)):
-        raise WrongAnswer("`my_image` has values that are not finite numbers (nan or inf).")
-    low, high = float(image.min()), float(image.max())
-    if low < 0 or high > 255:
-        raise WrongAnswer(
-            f"the pixel values of `my_image` go from {low:.4g} to {high:.4g}; the network takes "
-            "values in [0, 255]: keep every pixel inside (np.clip) after each step."
-        )
-    if high <= 1 and high > 0:
-        raise WrongAnswer(
-            "the pixel values of `my_image` all lie in [0, 1]; the network takes values in "
-            "[0, 255] (multiply by 255)."
-        )
-    return image.astype(np.float32)
-
-
-@exercise(
-    "experiment",
-    title="make a filter respond 2.5 times as much as to noise",
-    slide="deck 004, Maximum response samples",
-    hint="measure before you change: print the filter's mean activation (explain.feature_maps) "
-    "for the image the notebook's settings give, then change one setting at a time — the "
-    "number of steps, the step size, and the two regularisers (blur_sigma, jitter) that keep "
-    "the images readable but hold the activation back.",
-    answers=("my_image",),
-)
-def ex10_3(env: Env, hidden: bool) -> None:
-    image = _checked_image(answer(env, "my_image"))
-    noise, mine = filter_response(noise_image()), filter_response(image)
-    if mine < ASCENT_TARGET * noise:
-        raise WrongAnswer(
-            f"filter {ASCENT_FILTER} of {ASCENT_LAYER} responds to your image with a mean "
-            f"activation of {mine:.3f}, to the noise image with {noise:.3f}: {mine / noise:.2f} "
-            f"times as much; the target is {ASCENT_TARGET:g} times."
-        )
-
-
-# --------------------------------------------------------------------------- ex10_4
-
-#: The photo of Exercise 10.4: height × width.
-GRADCAM_PHOTO = (250, 380)
-
-
-@functools.cache
-def gradcam_map_shape(height: int, width: int) -> tuple[int, int, int]:
-    """(H', W', K) of the layer Grad-CAM uses in MobileNetV2 for a ``height×width`` photo."""
-    from cnn_course import explain
-
-    model = pretrained.mobilenet_v2(input_shape=(height, width, 3))
-    shape = model.get_layer(explain.last_conv_layer(model)).output.shape
-    return int(shape[1]), int(shape[2]), int(shape[3])
-
-
-def _pair(value: Any, what: str) -> tuple[Any, Any]:
-    if isinstance(value, np.ndarray):
-        value = value.tolist()
-    if not isinstance(value, tuple | list) or len(value) != 2:
-        raise WrongAnswer(f"write {what} as (height, width), e.g. (5, 9); got {value!r}.")
-    return value[0], value[1]
+#: The new task of Exercise 10.2: 37 classes (the breeds of the Oxford-IIIT pets, say).
+NEW_CLASSES = 37
 
 
 @exercise(
     "compute",
-    title="the size of a Grad-CAM heat-map",
-    slide="deck 000, Strided Convolutions; deck 003, CNN: The Volume Shrinks",
-    hint="each of the five stride-2 layers pads 1 pixel on every side and slides a 3×3 window: "
-    "n becomes floor((n + 2 − 3) / 2) + 1, which is n / 2 rounded up. Apply it five times to "
-    "the height, five times to the width. Grad-CAM has one weight α_k per feature map of the "
-    "layer it looks at.",
-    answers=("my_heatmap_shape", "my_alphas"),
+    title="the size of a new classification head",
+    slide="deck 002, Transfer learning avec peu de données",
+    hint="global average pooling keeps one number per feature map, whatever the map's height "
+    "and width; a Dense layer has one weight per (input, class) pair plus one bias per class.",
+    answers=("my_features", "my_head_params"),
+)
+def ex10_2(env: Env, hidden: bool) -> None:
+    features = answer(env, "my_features")
+    head = answer(env, "my_head_params")
+    expect_int(features, pretrained.LAST_CHANNELS, "the number of features the Dense layer reads")
+    expect_int(
+        head,
+        shapes.dense_params(pretrained.LAST_CHANNELS, NEW_CLASSES),
+        f"the number of trainable parameters of the head for {NEW_CLASSES} classes",
+    )
+
+
+# --------------------------------------------------------------------------- ex10_3
+
+HeadCase = tuple[tuple[int, int, int], int, int]
+
+
+def stand_in_backbone(input_shape: tuple[int, int, int], channels: int, seed: int) -> Any:
+    """A small pretend-pretrained backbone: conv, BatchNorm, ReLU, conv, ReLU (a few hundred
+    weights instead of MobileNetV2's 2.3 million), with moving statistics of its own so that
+    BatchNorm in training mode and in inference mode differ."""
+    keras = _lazy.keras()
+    layers = keras.layers
+    init = keras.initializers
+    inputs = keras.Input(input_shape, name="image")
+    x = layers.Conv2D(
+        6, 3, strides=2, padding="same", kernel_initializer=init.GlorotUniform(seed), name="conv1"
+    )(inputs)
+    bn = layers.BatchNormalization(name="bn1")
+    x = bn(x)
+    x = layers.ReLU(name="relu1")(x)
+    x = layers.Conv2D(
+        channels, 3, padding="same", kernel_initializer=init.GlorotUniform(seed + 1), name="conv2"
+    )(x)
+    x = layers.ReLU(name="relu2")(x)
+    model = keras.Model(inputs, x, name="stand_in_backbone")
+    rng = np.random.default_rng(seed)
+    gamma, beta, mean, variance = (w.shape for w in bn.get_weights())
+    bn.set_weights(
+        [
+            rng.uniform(0.5, 1.5, gamma),
+            rng.normal(0.0, 0.5, beta),
+            rng.normal(0.0, 20.0, mean),
+            rng.uniform(50.0, 500.0, variance),
+        ]
+    )
+    return model
+
+
+def _head_cases(hidden: bool) -> list[HeadCase]:
+    """(input shape, backbone channels, classes): colour and grayscale, non-square images."""
+    cases: list[HeadCase] = [((32, 32, 3), 16, 5)]
+    if hidden:
+        cases += [((24, 40, 3), 8, 2), ((28, 28, 1), 32, 10), ((36, 20, 3), 12, NEW_CLASSES)]
+    return cases
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def reference_head(backbone: Any, kernel: np.ndarray, bias: np.ndarray, x: np.ndarray) -> Any:
+    """What backbone (in inference mode) + global average pooling + Dense softmax output."""
+    keras = _lazy.keras()
+    maps = np.asarray(keras.ops.convert_to_numpy(backbone(x, training=False)), dtype=np.float64)
+    return _softmax(maps.mean(axis=(1, 2)) @ kernel + bias)
+
+
+@exercise(
+    "implement",
+    title="a frozen backbone with a new head",
+    slide="deck 002, Transfer learning avec peu de données; deck 002, A retenir",
+    hint="freeze the given backbone first (its trainable attribute), then build a functional "
+    "model: a keras.Input with the backbone's input shape, the backbone called on it with "
+    "training=False, a layer that pools each feature map to one number, a Dense layer with one "
+    "softmax unit per class; return keras.Model(inputs, outputs).",
+    hidden=True,
+    answers=("my_transfer_model",),
+)
+def ex10_3(env: Env, hidden: bool) -> None:
+    build = function(env, "my_transfer_model")
+    banned = ["transfer_model", "imagenet_backbone", "mobilenet_v2", "MobileNetV2"]
+    forbid(build, banned + ["clone_model"], "the transfer model")
+    keras = _lazy.keras()
+    rng = np.random.default_rng(1 if hidden else 0)
+    for number, (shape, channels, classes) in enumerate(_head_cases(hidden), start=1):
+        backbone = stand_in_backbone(shape, channels, seed=10 * number + (5 if hidden else 0))
+        case = (
+            f"case {number} (a backbone taking {shape_text(shape)} images with "
+            f"{channels} feature maps, num_classes={classes})"
+        )
+        model = call(functools.partial(build, backbone), classes, case=case)
+        if not isinstance(model, keras.Model):
+            raise WrongAnswer(
+                f"{case}: your function should return a Keras model (keras.Model(inputs, "
+                f"outputs)), got {type(model).__name__}."
+            )
+        mine = {id(w) for w in model.weights}
+        if not all(id(w) in mine for w in backbone.weights):
+            raise WrongAnswer(
+                f"{case}: your model does not contain the backbone it was given (its weights are "
+                "not in your model): call `backbone` itself on the inputs, do not build or copy "
+                "another network."
+            )
+        trainable = {id(w) for w in model.trainable_weights}
+        thawed = [w.path for w in backbone.weights if id(w) in trainable]
+        if thawed:
+            raise WrongAnswer(
+                f"{case}: the backbone's weights are still trainable ({thawed[0]}, …): freeze "
+                "the backbone so that only the new head learns."
+            )
+        x = rng.uniform(0, 255, size=(2, *shape)).astype(np.float32)
+        try:
+            out = np.asarray(keras.ops.convert_to_numpy(model(x, training=False)))
+        except Exception as err:  # the student's model: any error is an answer to report
+            raise WrongAnswer(
+                f"{case}: your model fails on two images of shape {shape}: "
+                f"{type(err).__name__}: {err}"
+            ) from None
+        if out.shape != (2, classes):
+            raise WrongAnswer(
+                f"{case}: for two images your model outputs {describe_array(out)}; a classifier "
+                f"gives {classes} numbers per image, an array of shape (2, {classes})."
+            )
+        if np.any(out < 0) or not np.allclose(out.sum(axis=-1), 1.0, atol=1e-4):
+            raise WrongAnswer(
+                f"{case}: for each image your model's {classes} outputs should be probabilities "
+                f"adding up to 1; for the first image they add up to {out[0].sum():.4g}."
+            )
+        count, right = transfer.trainable_param_count(model), shapes.dense_params(channels, classes)
+        if count != right:
+            raise WrongAnswer(
+                f"{case}: your model trains {count:,} parameters; the new head, a Dense layer on "
+                f"the {channels} pooled features, has {right:,}."
+            )
+        kernel, bias = _dense_weights(model, channels, classes, case)
+        expect_array(
+            out,
+            reference_head(backbone, kernel, bias, x),
+            f"{case}, the class probabilities of two random images",
+            rtol=1e-4,
+            atol=1e-6,
+        )
+
+
+def _dense_weights(model: Any, channels: int, classes: int, case: str) -> tuple[Any, Any]:
+    """The trainable kernel (channels, classes) and bias (classes,) of the student's head."""
+    keras = _lazy.keras()
+    found = {tuple(w.shape): keras.ops.convert_to_numpy(w) for w in model.trainable_weights}
+    if (channels, classes) not in found or (classes,) not in found:
+        raise WrongAnswer(
+            f"{case}: the trainable weights of your model should be one Dense layer's kernel "
+            f"({channels}, {classes}) and bias ({classes},), got "
+            + ", ".join(str(shape) for shape in found)
+            + "."
+        )
+    return found[channels, classes].astype(np.float64), found[classes,].astype(np.float64)
+
+
+# --------------------------------------------------------------------------- ex10_4
+
+#: Test images the fine-tuned model is measured on (seed 1, as the notebook's test subset).
+N_TEST = 1000
+#: Epochs of the head-only baseline: enough for the head to stop improving.
+BASELINE_EPOCHS = 20
+#: The fine-tuned model must beat the head-only one by this much test accuracy.
+MARGIN = 0.02
+#: Side the baseline resizes the 28×28 images to (the notebook's ``RESIZE``).
+BASELINE_RESIZE = 32
+
+
+def train_size() -> int:
+    """The notebook's small training set: 100 images in quick mode, 200 in full mode."""
+    return 100 if runtime.quick_mode() else 200
+
+
+@functools.cache
+def fashion_sets(n_train: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The small training set and the test images, as the notebook draws them: (N, 28, 28, 1)."""
+    (x_all, y_all), (x_test_all, y_test_all) = data.load_fashion_mnist()
+    x, y = data.subset(x_all, y_all, n_train, seed=0)
+    x_test, y_test = data.subset(x_test_all, y_test_all, N_TEST, seed=1)
+    return x[..., None], y, x_test[..., None], y_test
+
+
+@functools.cache
+def head_only_accuracy(n_train: int) -> float:
+    """Test accuracy of the head-only regime on the same images, measured by the course."""
+    x, y, x_test, y_test = fashion_sets(n_train)
+    with quiet_tensorflow():
+        runs = transfer.transfer_experiment(
+            {"small": (x, y)},
+            (x_test, y_test),
+            ["head"],
+            epochs=BASELINE_EPOCHS,
+            batch_size=32,
+            resize_to=BASELINE_RESIZE,
+            seed=0,
+            progress=False,
+            verbose=False,
+        )
+    return runs["small", "head"].test_accuracy
+
+
+@functools.cache
+def _imagenet_kernels() -> dict[str, np.ndarray]:
+    keras = _lazy.keras()
+    backbone = pretrained.imagenet_backbone(include_top=False, input_shape=(32, 32, 3))
+    return {
+        layer.name: keras.ops.convert_to_numpy(layer.kernel)
+        for layer in backbone.layers
+        if hasattr(layer, "kernel")
+    }
+
+
+def _all_layers(layer: Any) -> Iterator[Any]:
+    yield layer
+    for inner in getattr(layer, "layers", ()):
+        yield from _all_layers(inner)
+
+
+def _changed_convolutions(model: Any) -> list[str] | None:
+    """Names of the MobileNetV2 convolutions whose kernel is no longer ImageNet's.
+
+    ``None`` if the model has no MobileNetV2 (no layer ``Conv1`` with a kernel).
+    """
+    keras = _lazy.keras()
+    layers = {layer.name: layer for layer in _all_layers(model)}
+    if not hasattr(layers.get("Conv1"), "kernel") or "out_relu" not in layers:
+        return None
+    reference = _imagenet_kernels()
+    changed = []
+    for name, kernel in reference.items():
+        layer = layers.get(name)
+        if layer is None or not hasattr(layer, "kernel"):
+            continue
+        mine = keras.ops.convert_to_numpy(layer.kernel)
+        if mine.shape != kernel.shape or not np.array_equal(mine, kernel):
+            changed.append(name)
+    return changed
+
+
+@functools.lru_cache(maxsize=4)
+def _fine_tuned_accuracy(fine_tune: Callable[..., Any], n_train: int) -> float | AssertionError:
+    """Train the student's model once; its test accuracy, or the error that stops it."""
+    try:
+        with quiet_tensorflow():
+            return _measure(fine_tune, n_train)
+    except (NotAnswered, WrongAnswer) as err:
+        return err
+
+
+def _measure(fine_tune: Callable[..., Any], n_train: int) -> float:
+    keras = _lazy.keras()
+    x, y, x_test, y_test = fashion_sets(n_train)
+    case = f"my_fine_tune on the {n_train} training images"
+    runtime.seed_everything(0)
+    model = call(fine_tune, x, y, case=case)
+    if not isinstance(model, keras.Model):
+        raise WrongAnswer(
+            f"{case}: your function should return the trained Keras model, got "
+            f"{type(model).__name__}."
+        )
+    changed = _changed_convolutions(model)
+    if changed is None:
+        raise WrongAnswer(
+            "your model is not built on the course's pretrained MobileNetV2 (it has no layers "
+            "Conv1 … out_relu): start from transfer.transfer_model(10, ...) or "
+            "pretrained.imagenet_backbone(include_top=False, ...)."
+        )
+    if not changed:
+        raise WrongAnswer(
+            "every convolution of your MobileNetV2 still holds its ImageNet weights: only the "
+            "head was trained. Fine-tuning also trains some of the backbone's layers (make "
+            "them trainable, recompile, and train at a small learning rate)."
+        )
+    try:
+        probs = np.asarray(model.predict(x_test, batch_size=256, verbose=0))
+    except Exception as err:  # the student's model: any error is an answer to report
+        raise WrongAnswer(
+            f"your model fails on the test images (shape {x_test.shape[1:]}, pixel values "
+            f"0–255): {type(err).__name__}: {err}"
+        ) from None
+    if probs.shape != (len(x_test), 10):
+        raise WrongAnswer(
+            f"for {len(x_test)} test images your model outputs {describe_array(probs)}; it "
+            f"should give 10 class probabilities per image, an array of shape ({len(x_test)}, "
+            "10)."
+        )
+    return float(np.mean(np.argmax(probs, axis=-1) == y_test))
+
+
+@exercise(
+    "experiment",
+    title="fine-tune, and beat the head-only model",
+    slide="deck 002, Transfer learning avec plus de données; deck 002, A retenir",
+    hint="train the head first (only the new Dense layer, learning rate 1e-3, about ten "
+    "epochs), then make the backbone's convolutions trainable — keep its BatchNorm layers "
+    "frozen — recompile with a learning rate ten times smaller and train a few more epochs.",
+    answers=("my_fine_tune",),
 )
 def ex10_4(env: Env, hidden: bool) -> None:
-    heatmap = answer(env, "my_heatmap_shape")
-    alphas = answer(env, "my_alphas")
-    height, width, maps = gradcam_map_shape(*GRADCAM_PHOTO)
-    got_height, got_width = _pair(heatmap, "the heat-map's shape")
-    expect_int(got_height, height, "the height of the heat-map")
-    expect_int(got_width, width, "the width of the heat-map")
-    expect_int(alphas, maps, "the number of weights α_k")
+    fine_tune = function(env, "my_fine_tune")
+    n_train = train_size()
+    result = _fine_tuned_accuracy(fine_tune, n_train)
+    if isinstance(result, AssertionError):
+        raise result
+    baseline = head_only_accuracy(n_train)
+    if result < baseline + MARGIN:
+        raise WrongAnswer(
+            f"your fine-tuned model classifies {result:.1%} of the {N_TEST} test images "
+            f"correctly; the head-only model, trained on the same {n_train} images for "
+            f"{BASELINE_EPOCHS} epochs, {baseline:.1%}. The target is "
+            f"{100 * MARGIN:.0f} points more than the head-only model."
+        )
 
 
 EXERCISES = (ex10_1, ex10_2, ex10_3, ex10_4)
