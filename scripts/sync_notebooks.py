@@ -39,13 +39,13 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 BRANCH = "main"
 SETUP_MARKER = "# cnn-course set-up cell"
+# its output (versions, device) differs between machines: nbval's cell tag says not to compare it
+SETUP_TAG = "nbval-ignore-output"
 BADGE_RE = re.compile(r"\[!\[Open In Colab\]\([^)]*\)\]\([^)]*\)")
 RUN_TIME_RE = re.compile(r"^\*\*Run time:\*\*.*$", re.MULTILINE)
 RUN_TIMES = NOTEBOOKS / "run_times.json"
 
-SETUP_TEMPLATE = """# NBVAL_IGNORE_OUTPUT
-{marker}: the same in every notebook (scripts/sync_notebooks.py writes it);
-# its output (versions, device) differs between machines, so nbval does not compare it.
+SETUP_TEMPLATE = """{marker}: the same in every notebook.
 # On Colab it fetches the course (code and bundled data) and installs it; locally it does nothing.
 import os
 import subprocess
@@ -173,6 +173,8 @@ def problems(path: Path, url: str, run_times: dict | None = None) -> list[str]:
     setup = _first(nb, "code")
     if setup is None or setup.source.strip() != setup_cell_source(url, path.name):
         found.append(f"{path.name}: the first code cell is not the course set-up cell")
+    elif SETUP_TAG not in setup.metadata.get("tags", []):
+        found.append(f"{path.name}: the set-up cell lacks the {SETUP_TAG!r} tag")
     return found
 
 
@@ -199,6 +201,9 @@ def rewrite(path: Path, url: str, run_times: dict | None = None) -> bool:
         setup = nbformat.v4.new_code_cell("")
         nb.cells.insert(nb.cells.index(intro) + 1, setup)
     setup.source = setup_cell_source(url, path.name)
+    tags = setup.metadata.setdefault("tags", [])
+    if SETUP_TAG not in tags:
+        tags.append(SETUP_TAG)
     nb.metadata["cnn_course"] = {"notebook": path.name[:2], "edition": "instructor"}
     after = nbformat.writes(nb)
     if after != before:
