@@ -1,7 +1,9 @@
 """Famous architectures, without weights, to count and inspect — and deck 004's table.
 
-* :func:`alexnet`, :func:`vgg16`, :func:`resnet50`: the networks of deck 003/004's history
-  slides, built layer by layer so their tables can be compared with the slides';
+* :func:`alexnet`, :func:`vgg16`, :func:`vgg19`, :func:`resnet34`, :func:`resnet50`: the
+  networks of deck 003/004's history slides, built layer by layer so their tables (and
+  their multiply-adds: deck 003's "VGG-19 (19.6 billion FLOPs)" against "34 parameter
+  layers (3.6 billion FLOPs)") can be compared with the slides';
 * :func:`residual_block` and :func:`inception_module`: the building blocks of ResNet and
   GoogLeNet;
 * :func:`applications_table`: the keras.applications table of deck 004 recomputed from the
@@ -93,6 +95,32 @@ def alexnet(two_towers: bool = False, num_classes: int = 1000) -> keras.Model:
 VGG16_BLOCKS = ((64, 2), (128, 2), (256, 3), (512, 3), (512, 3))
 """VGG-16's five blocks: (filters, number of 3×3 convolutions); a 2×2 max pool ends each."""
 
+VGG19_BLOCKS = ((64, 2), (128, 2), (256, 4), (512, 4), (512, 4))
+"""VGG-19's five blocks: one more 3×3 convolution in each of the last three."""
+
+
+def _vgg(blocks: Sequence[tuple[int, int]], num_classes: int, name: str) -> keras.Model:
+    """A VGG network: 3×3 "same" convolutions in blocks ending with a 2×2 max pool, 3 FC."""
+    keras = _lazy.keras()
+    layers = keras.layers
+    num_classes = _checks.positive_int(num_classes, "the number of classes")
+    model_layers: list[Any] = [keras.Input(shape=slides.VGG_INPUT_SHAPE, name="input_layer")]
+    for block, (filters, repeat) in enumerate(blocks, start=1):
+        for i in range(1, repeat + 1):
+            model_layers.append(
+                layers.Conv2D(
+                    filters, 3, padding="same", activation="relu", name=f"block{block}_conv{i}"
+                )
+            )
+        model_layers.append(layers.MaxPooling2D(2, strides=2, name=f"block{block}_pool"))
+    model_layers += [
+        layers.Flatten(name="flatten"),
+        layers.Dense(4096, activation="relu", name="fc1"),
+        layers.Dense(4096, activation="relu", name="fc2"),
+        layers.Dense(num_classes, activation="softmax", name="predictions"),
+    ]
+    return keras.Sequential(model_layers, name=name)
+
 
 def vgg16(num_classes: int = 1000) -> keras.Model:
     """VGG-16 (Simonyan & Zisserman, 2014) built layer by layer, without weights.
@@ -122,25 +150,96 @@ def vgg16(num_classes: int = 1000) -> keras.Model:
     >>> sum(convs), fcs, sum(convs) + sum(fcs)
     (14714688, [102764544, 16781312, 4097000], 138357544)
     """
+    return _vgg(VGG16_BLOCKS, num_classes, "vgg16")
+
+
+def vgg19(num_classes: int = 1000) -> keras.Model:
+    """VGG-19 (Simonyan & Zisserman, 2014) built layer by layer, without weights.
+
+    Sixteen 3×3 "same" convolutions (2, 2, 4, 4, 4 in the five blocks) and the three
+    dense layers of :func:`vgg16`: 143 667 240 parameters, the count and layer names of
+    ``keras.applications.VGG19(weights=None)`` (deck 004's table). It is the left
+    network of the ResNet paper's figure 3 that deck 003 shows, "VGG-19 (19.6 billion
+    FLOPs)": 19 632 062 464 multiply-adds for one 224×224 image.
+
+    Parameters
+    ----------
+    num_classes : int
+        1000 ImageNet classes.
+
+    Examples
+    --------
+    The multiply-adds, layer by layer, without building (every block halves the size):
+
+    >>> from cnn_course.shapes import conv_flops, dense_flops
+    >>> flops, c_in, side = 0, 3, 224
+    >>> for filters, repeat in VGG19_BLOCKS:
+    ...     for _ in range(repeat):
+    ...         flops += conv_flops(3, c_in, filters, side)
+    ...         c_in = filters
+    ...     side //= 2
+    >>> flops += dense_flops(7 * 7 * 512, 4096) + dense_flops(4096, 4096) + dense_flops(4096, 1000)
+    >>> flops, round(flops / 1e9, 1)
+    (19632062464, 19.6)
+    """
+    return _vgg(VGG19_BLOCKS, num_classes, "vgg19")
+
+
+RESNET34_STAGES = ((64, 3), (128, 4), (256, 6), (512, 3))
+"""ResNet-34's four stages: (filters of the 3×3 convolutions, number of basic blocks)."""
+
+SHORTCUTS = ("projection", "zero_pad", "none")
+"""The shortcuts :func:`residual_block` can make where the shape changes (``"none"``: a
+plain block without shortcut)."""
+
+
+def resnet34(shortcut: str = "zero_pad", num_classes: int = 1000) -> keras.Model:
+    """ResNet-34 (He et al., 2015), the network of deck 003's figure, without weights.
+
+    A 7×7 stride-2 convolution (64 filters) and a 3×3 stride-2 max pooling, then
+    16 basic residual blocks (:func:`residual_block`: two 3×3 convolutions) in four
+    stages of 3, 4, 6 and 3 blocks with 64, 128, 256 and 512 filters — the first
+    block of stages 2 to 4 halves the size with stride 2 — then global average
+    pooling and a 1000-way dense layer: 1 + 16·2 + 1 = **34 parameter layers**.
+    keras.applications has no ResNet-34.
+
+    Parameters
+    ----------
+    shortcut : {"zero_pad", "projection", "none"}
+        Where a block changes the shape: ``"zero_pad"`` (the paper's option A, used for
+        its figure 3 and table 2: the input subsampled and padded with zero channels,
+        no parameters), ``"projection"`` (option B: a 1×1 convolution + batch norm) or
+        ``"none"``: the *plain* 34-layer network of the figure, no shortcut at all.
+    num_classes : int
+        1000 ImageNet classes.
+
+    Notes
+    -----
+    "3.6 billion FLOPs" (the figure, for the plain and the residual network alike) are
+    multiply-adds: 3 644 493 824 here with ``"zero_pad"`` or ``"none"`` (convolutions
+    3 643 981 824, dense layer 512 000); option B's projections add 19 267 584 (3.66
+    billion). Batch normalisation has 4 values per channel in Keras (2 learned, 2
+    running statistics), so ``count_params()`` counts more than a paper or PyTorch.
+    """
     keras = _lazy.keras()
     layers = keras.layers
+    shortcut = _checks.one_of(shortcut, "the shortcut", SHORTCUTS)
     num_classes = _checks.positive_int(num_classes, "the number of classes")
-    model_layers: list[Any] = [keras.Input(shape=slides.VGG_INPUT_SHAPE, name="input_layer")]
-    for block, (filters, repeat) in enumerate(VGG16_BLOCKS, start=1):
-        for i in range(1, repeat + 1):
-            model_layers.append(
-                layers.Conv2D(
-                    filters, 3, padding="same", activation="relu", name=f"block{block}_conv{i}"
-                )
+    inputs = keras.Input(shape=slides.VGG_INPUT_SHAPE, name="image")
+    x = layers.Conv2D(64, 7, strides=2, padding="same", use_bias=False, name="conv1")(inputs)
+    x = layers.BatchNormalization(name="conv1_bn")(x)
+    x = layers.Activation("relu", name="conv1_relu")(x)
+    x = layers.MaxPooling2D(3, strides=2, padding="same", name="pool1")(x)
+    for stage, (filters, blocks) in enumerate(RESNET34_STAGES, start=2):
+        for block in range(1, blocks + 1):
+            stride = 2 if block == 1 and stage > 2 else 1
+            x = residual_block(
+                x, filters, stride, shortcut=shortcut, name=f"conv{stage}_block{block}"
             )
-        model_layers.append(layers.MaxPooling2D(2, strides=2, name=f"block{block}_pool"))
-    model_layers += [
-        layers.Flatten(name="flatten"),
-        layers.Dense(4096, activation="relu", name="fc1"),
-        layers.Dense(4096, activation="relu", name="fc2"),
-        layers.Dense(num_classes, activation="softmax", name="predictions"),
-    ]
-    return keras.Sequential(model_layers, name="vgg16")
+    x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
+    outputs = layers.Dense(num_classes, activation="softmax", name="predictions")(x)
+    suffix = {"zero_pad": "", "projection": "_projection", "none": "_plain"}[shortcut]
+    return keras.Model(inputs, outputs, name=f"resnet34{suffix}")
 
 
 def resnet50() -> keras.Model:
@@ -159,6 +258,7 @@ def residual_block(
     stride: int = 1,
     bottleneck: bool = False,
     name: str = "res",
+    shortcut: str = "projection",
 ) -> keras.KerasTensor:
     """A ResNet residual block: ``relu(F(x) + shortcut(x))``, for the functional API.
 
@@ -166,9 +266,12 @@ def residual_block(
     * ``bottleneck=True`` (ResNet-50 and deeper): 1×1 conv (``filters``) → BN → ReLU
       → 3×3 conv → BN → ReLU → 1×1 conv (``4 × filters``) → BN.
 
-    The shortcut is the identity when the shapes agree; otherwise a 1×1 convolution
-    with the block's stride + BN (a "projection"). The convolutions have no bias
-    (batch normalisation adds one).
+    The shortcut is the identity when the shapes agree; otherwise, by ``shortcut``, a
+    1×1 convolution with the block's stride + BN (``"projection"``, the paper's option
+    B) or the input subsampled by the stride and padded with zero channels
+    (``"zero_pad"``, option A: no parameters, no multiply-adds). ``"none"`` makes a
+    plain block, ``relu(F(x))``. The convolutions have no bias (batch normalisation
+    adds one).
 
     Parameters
     ----------
@@ -182,6 +285,8 @@ def residual_block(
         Use the 1×1 → 3×3 → 1×1 bottleneck of ResNet-50.
     name : str
         Prefix of the layer names.
+    shortcut : {"projection", "zero_pad", "none"}
+        What the shortcut does where the shape changes, or no shortcut.
 
     Examples
     --------
@@ -193,10 +298,14 @@ def residual_block(
     >>> model = keras.Model(x, residual_block(x, 64, bottleneck=True, name="conv2_block1"))
     >>> model.output_shape, model.count_params()   # 1×1, 3×3, 1×1 (×4), 1×1 projection + 4 BN
     ((None, 56, 56, 256), 76288)
+    >>> model = keras.Model(x, residual_block(x, 128, stride=2, shortcut="zero_pad"))
+    >>> model.output_shape, model.count_params()   # no parameter in the shortcut
+    ((None, 28, 28, 128), 222208)
     """
     layers = _lazy.keras().layers
     filters = _checks.positive_int(filters, "the number of filters")
     stride = _checks.positive_int(stride, "the stride")
+    shortcut = _checks.one_of(shortcut, "the shortcut", SHORTCUTS)
     out_channels = 4 * filters if _checks.flag(bottleneck, "bottleneck") else filters
     if bottleneck:
         specs = [(filters, 1, stride), (filters, 3, 1), (out_channels, 1, 1)]
@@ -210,13 +319,29 @@ def residual_block(
         y = layers.BatchNormalization(name=f"{name}_bn{i}")(y)
         if i < len(specs):
             y = layers.Activation("relu", name=f"{name}_relu{i}")(y)
-    shortcut = x
-    if stride != 1 or x.shape[-1] != out_channels:
-        shortcut = layers.Conv2D(
-            out_channels, 1, strides=stride, use_bias=False, name=f"{name}_proj"
-        )(x)
-        shortcut = layers.BatchNormalization(name=f"{name}_proj_bn")(shortcut)
-    y = layers.Add(name=f"{name}_add")([y, shortcut])
+    if shortcut == "none":
+        return layers.Activation("relu", name=f"{name}_out")(y)
+    path = x
+    in_channels = int(x.shape[-1])
+    if shortcut == "projection" and (stride != 1 or in_channels != out_channels):
+        path = layers.Conv2D(out_channels, 1, strides=stride, use_bias=False, name=f"{name}_proj")(
+            x
+        )
+        path = layers.BatchNormalization(name=f"{name}_proj_bn")(path)
+    elif shortcut == "zero_pad":
+        if stride != 1:  # a 1×1 window moved by the stride keeps every stride-th pixel
+            path = layers.MaxPooling2D(1, strides=stride, name=f"{name}_subsample")(path)
+        if in_channels > out_channels:
+            raise ValueError(
+                f"a zero-padding shortcut cannot reduce {in_channels} channels to {out_channels}"
+            )
+        if in_channels < out_channels:  # channels to a spatial axis, pad it, and back
+            path = layers.Permute((1, 3, 2), name=f"{name}_channels_to_width")(path)
+            path = layers.ZeroPadding2D(
+                ((0, 0), (0, out_channels - in_channels)), name=f"{name}_zero_channels"
+            )(path)
+            path = layers.Permute((1, 3, 2), name=f"{name}_channels_back")(path)
+    y = layers.Add(name=f"{name}_add")([y, path])
     return layers.Activation("relu", name=f"{name}_out")(y)
 
 

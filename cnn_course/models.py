@@ -6,7 +6,8 @@
   it into one prediction per image; with ``input_shape=(None, None, 1)`` it accepts
   a canvas of any size.
 * :func:`lenet5` — the LeNet-5-style table of deck 000, and :func:`lenet5_classic` —
-  LeNet-5 as in LeCun et al. (1998).
+  LeNet-5 as in LeCun et al. (1998); :func:`lenet1` — its 1993 ancestor (deck 004).
+* :func:`linear_classifier` — the linear classifier of deck 003: one template per class.
 * :func:`dense_to_conv` and :func:`conv_to_dense` — the FC ↔ CONV equivalence of
   deck 001, with the weights carried over.
 
@@ -116,7 +117,9 @@ def mnist_convnet(input_shape: Sequence[int] = slides.MNIST_INPUT_SHAPE) -> kera
     )
 
 
-def fcn_gap(input_shape: Sequence[int | None] = slides.MNIST_INPUT_SHAPE) -> keras.Model:
+def fcn_gap(
+    input_shape: Sequence[int | None] = slides.MNIST_INPUT_SHAPE, softmax_first: bool = True
+) -> keras.Model:
     """The fully convolutional MNIST net of deck 001: 1×1 convolution + global average pooling.
 
     Conv 32 3×3 ReLU → max pool 2 → conv 64 3×3 ReLU → max pool 2 → conv 128 3×3
@@ -127,15 +130,25 @@ def fcn_gap(input_shape: Sequence[int | None] = slides.MNIST_INPUT_SHAPE) -> ker
     digit is found. The slide reports a test accuracy of 0.9909
     (:data:`cnn_course.slides.FCN_TEST_ACCURACY`).
 
+    The slide applies the softmax *before* the pooling, so the output is the average
+    of the locations' probability vectors. ``softmax_first=False`` builds the usual
+    order (Lin et al., 2013): the class map holds scores (logits), global average
+    pooling averages them and one softmax follows — the same 93 962 parameters.
+
     Parameters
     ----------
     input_shape : tuple
         ``(28, 28, 1)`` (default) or ``(None, None, 1)`` for any canvas size.
+    softmax_first : bool, default True
+        The slide's order (softmax in the 1×1 convolution, then pooling); ``False``:
+        pooling, then a ``softmax`` layer.
 
     Returns
     -------
     keras.Model
-        Uncompiled; layers ``conv1, pool1, conv2, pool2, conv3, class_map, gap``.
+        Uncompiled; layers ``conv1, pool1, conv2, pool2, conv3, class_map, gap``
+        (and ``softmax`` with ``softmax_first=False``, model name
+        ``fcn_gap_then_softmax``).
 
     Raises
     ------
@@ -153,24 +166,33 @@ def fcn_gap(input_shape: Sequence[int | None] = slides.MNIST_INPUT_SHAPE) -> ker
     (None, 3, 3, 10)
     >>> fcn_gap((None, None, 1)).count_params()   # same weights, any canvas
     93962
+    >>> usual = fcn_gap(softmax_first=False)
+    >>> [layer.name for layer in usual.layers][-3:], usual.count_params()
+    (['class_map', 'gap', 'softmax'], 93962)
     """
     keras = _lazy.keras()
     layers = keras.layers
+    softmax_first = _checks.flag(softmax_first, "softmax_first")
+    head = [
+        # float32 softmax and output even under a mixed_float16 policy (Keras' advice)
+        layers.Conv2D(
+            slides.MNIST_NUM_CLASSES,
+            kernel_size=(1, 1),
+            activation="softmax" if softmax_first else None,
+            dtype="float32",
+            name="class_map",
+        ),
+        layers.GlobalAveragePooling2D(dtype="float32", name="gap"),
+    ]
+    if not softmax_first:
+        head.append(layers.Activation("softmax", dtype="float32", name="softmax"))
     return keras.Sequential(
         [
             *_mnist_trunk(keras, _input_shape(input_shape, any_size=True)),
             layers.Conv2D(128, kernel_size=(3, 3), activation="relu", name="conv3"),
-            # float32 softmax and output even under a mixed_float16 policy (Keras' advice)
-            layers.Conv2D(
-                slides.MNIST_NUM_CLASSES,
-                kernel_size=(1, 1),
-                activation="softmax",
-                dtype="float32",
-                name="class_map",
-            ),
-            layers.GlobalAveragePooling2D(dtype="float32", name="gap"),
+            *head,
         ],
-        name="fcn_gap",
+        name="fcn_gap" if softmax_first else "fcn_gap_then_softmax",
     )
 
 
@@ -360,6 +382,82 @@ def lenet5_classic() -> keras.Model:
         pooling="average",
         layer_names=("C1", "S2", "C3", "S4", "C5", "F6", "output"),
         fc3_as_conv=True,
+    )
+
+
+def lenet1() -> keras.Model:
+    """LeNet-1 (LeCun et al., 1989–1993), the digit reader deck 004 shows before LeNet-5.
+
+    On a 28×28 grey digit: H1 conv 4 5×5 → 24×24×4, 2×2 average subsampling →
+    12×12×4, H3 conv 12 5×5 → 8×8×12, subsampling → 4×4×12, then 10 output units
+    connected to all 192 values, with tanh activations. One simplification: every
+    H3 map reads all four maps below it (the original connects each to a subset),
+    so this version has 3 246 parameters.
+
+    Returns
+    -------
+    keras.Model
+        Uncompiled; layers ``H1, S1, H3, S3, flatten, output``.
+
+    Examples
+    --------
+    >>> model = lenet1()
+    >>> [(layer.name, layer.output.shape[1:], layer.count_params()) for layer in model.layers]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [('H1', (24, 24, 4), 104), ('S1', (12, 12, 4), 0), ('H3', (8, 8, 12), 1212),
+     ('S3', (4, 4, 12), 0), ('flatten', (192,), 0), ('output', (10,), 1930)]
+    >>> model.count_params()
+    3246
+    """
+    keras = _lazy.keras()
+    layers = keras.layers
+    return keras.Sequential(
+        [
+            keras.Input(shape=slides.MNIST_INPUT_SHAPE, name="image"),
+            layers.Conv2D(4, kernel_size=5, activation="tanh", name="H1"),
+            layers.AveragePooling2D(pool_size=2, name="S1"),
+            layers.Conv2D(12, kernel_size=5, activation="tanh", name="H3"),
+            layers.AveragePooling2D(pool_size=2, name="S3"),
+            layers.Flatten(name="flatten"),
+            layers.Dense(slides.MNIST_NUM_CLASSES, activation="softmax", name="output"),
+        ],
+        name="lenet1",
+    )
+
+
+def linear_classifier(input_shape: Sequence[int] = slides.MNIST_INPUT_SHAPE) -> keras.Model:
+    """A linear (softmax regression) classifier: ``softmax(W·x + b)`` on the flattened image.
+
+    Deck 003 (*What do the filters learn?*): "Linear Classifier → One template/filter per
+    class". Column ``k`` of the dense kernel has one weight per pixel: reshaped to the
+    image's shape it is the *template* of class ``k``, and the class score is the dot
+    product of the image with it (a "bank of whole-image templates").
+
+    Parameters
+    ----------
+    input_shape : tuple of int
+        ``(28, 28, 1)``: an MNIST digit.
+
+    Returns
+    -------
+    keras.Model
+        Uncompiled; layers ``flatten, templates``.
+
+    Examples
+    --------
+    >>> model = linear_classifier()
+    >>> model.count_params(), tuple(model.get_layer("templates").kernel.shape)
+    (7850, (784, 10))
+    """
+    keras = _lazy.keras()
+    layers = keras.layers
+    return keras.Sequential(
+        [
+            keras.Input(shape=_input_shape(input_shape), name="image"),
+            layers.Flatten(name="flatten"),
+            layers.Dense(slides.MNIST_NUM_CLASSES, activation="softmax", name="templates"),
+        ],
+        name="linear_classifier",
     )
 
 

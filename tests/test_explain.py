@@ -113,6 +113,36 @@ def test_feature_maps_of_the_first_conv_match_scipy(tiny):
     np.testing.assert_allclose(maps["conv1"], expected, atol=1e-5)
 
 
+def test_unit_gradient_of_a_first_layer_unit_is_its_filter_placed_on_its_patch(tiny):
+    image = _noise((SIZE, SIZE, 3), seed=3)
+    maps = explain.feature_maps(tiny, image, "conv1")["conv1"]
+    kernel = tiny.get_layer("conv1").get_weights()[0]
+    for k in (0, 5):
+        (i, j), grad = explain.unit_gradient(tiny, image, "conv1", k)
+        assert (i, j) == np.unravel_index(np.argmax(maps[..., k]), maps.shape[:2])
+        assert grad.shape == image.shape
+        # "same" padding: output (i, j) reads pixels i-1..i+1, j-1..j+1 with the filter's weights
+        expected = np.zeros_like(image)
+        padded = np.pad(expected, ((1, 1), (1, 1), (0, 0)))
+        padded[i : i + 3, j : j + 3] = kernel[:, :, :, k]
+        expected = padded[1:-1, 1:-1]
+        np.testing.assert_allclose(grad, expected, atol=1e-6)
+
+
+def test_unit_gradient_is_zero_outside_the_receptive_field(tiny):
+    image = _noise((SIZE, SIZE, 3), seed=4)
+    (i, j), grad = explain.unit_gradient(tiny, image, "relu3", 2)
+    rows, cols = np.nonzero(np.abs(grad).sum(axis=-1))
+    assert rows.size > 0
+    # conv3 sees 18×18 pixels (3×3 convolutions and two 2×2 poolings), its units are 4 apart
+    assert rows.max() - rows.min() < 18 and cols.max() - cols.min() < 18
+    assert rows.min() <= 4 * i + 2 <= rows.max() and cols.min() <= 4 * j + 2 <= cols.max()
+    with pytest.raises(ValueError, match="is not convolutional"):
+        explain.unit_gradient(tiny, image, "gap", 0)
+    with pytest.raises(ValueError, match="has 16 filters"):
+        explain.unit_gradient(tiny, image, "relu3", 16)
+
+
 def test_shallow_to_deep_layers_takes_the_last_layer_of_each_resolution(tiny):
     names = explain.shallow_to_deep_layers(tiny)
     assert names == ["relu1", "relu2", "relu3"]  # each just before a pooling / the GAP

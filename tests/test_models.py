@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import math
 import warnings
 
 import keras
@@ -117,6 +118,60 @@ def test_lenet5_classic():
     assert model.get_layer("C1").activation is keras.activations.tanh
 
 
+def test_lenet1():
+    model = models.lenet1()
+    rows = layer_table_from_model(model)
+    spec = layer_table(
+        slides.MNIST_INPUT_SHAPE, [Conv(4, 5), Pool(), Conv(12, 5), Pool(), Flatten(), Dense(10)]
+    )
+    assert _shapes_and_params(rows) == _shapes_and_params(spec)
+    assert (
+        model.count_params()
+        == 3_246
+        == conv_params(5, 1, 4) + conv_params(5, 4, 12) + dense_params(4 * 4 * 12, 10)
+    )
+    assert isinstance(model.get_layer("S1"), keras.layers.AveragePooling2D)
+    assert model.get_layer("H3").activation is keras.activations.tanh
+
+
+def test_linear_classifier_scores_are_template_dot_products():
+    model = models.linear_classifier()
+    rng = np.random.default_rng(0)
+    layer = model.get_layer("templates")
+    layer.set_weights([rng.normal(size=(784, 10)).astype("float32"), np.zeros(10, "float32")])
+    images = rng.random((3, 28, 28, 1)).astype("float32")
+    templates = layer.get_weights()[0].T.reshape(10, 28, 28)
+    scores = np.einsum("nhw,khw->nk", images[..., 0], templates)
+    expected = np.exp(scores - scores.max(axis=1, keepdims=True))
+    expected /= expected.sum(axis=1, keepdims=True)
+    assert np.allclose(keras.ops.convert_to_numpy(model(images)), expected, atol=1e-5)
+
+
+def test_fcn_softmax_after_gap_averages_scores_not_probabilities():
+    slide, usual = models.fcn_gap(), models.fcn_gap(softmax_first=False)
+    assert usual.name == "fcn_gap_then_softmax" and usual.count_params() == slide.count_params()
+    rng = np.random.default_rng(1)
+    weights = [rng.normal(size=w.shape).astype("float32") * 0.3 for w in slide.get_weights()]
+    slide.set_weights(weights)
+    usual.set_weights(weights)
+    images = rng.random((2, 28, 28, 1)).astype("float32")
+    scores = keras.Model(usual.inputs[0], usual.get_layer("class_map").output)(images)
+    scores = keras.ops.convert_to_numpy(scores).astype("float64")  # (2, 3, 3, 10)
+    assert scores.std(axis=(1, 2)).mean() > 0.5  # the positions disagree: the order matters
+
+    def softmax(z):
+        e = np.exp(z - z.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+
+    got_slide = keras.ops.convert_to_numpy(slide(images))
+    got_usual = keras.ops.convert_to_numpy(usual(images))
+    assert np.allclose(got_slide, softmax(scores).mean(axis=(1, 2)), atol=1e-5)
+    assert np.allclose(got_usual, softmax(scores.mean(axis=(1, 2))), atol=1e-5)
+    assert not np.allclose(got_slide, got_usual, atol=1e-3)
+    with pytest.raises(TypeError, match="softmax_first must be True or False"):
+        models.fcn_gap(softmax_first=1)
+
+
 def _dense_on_volume(shape, units, activation, seed):
     dense = keras.layers.Dense(units, activation=activation)
     dense.build((None, int(np.prod(shape))))
@@ -212,6 +267,55 @@ def test_resnet50_and_alexnet_counts():
     assert two_towers.get_layer("pool5").output.shape[1:] == (6, 6, 256)
 
 
+def _multiply_adds(model):
+    return sum(row.flops for row in layer_table_from_model(model))
+
+
+def test_vgg19_and_resnet34_reproduce_the_resnet_figure_flops():
+    """Deck 003's figure: VGG-19 19.6 billion FLOPs, the 34-layer nets 3.6 billion."""
+    vgg19 = architectures.vgg19()
+    assert vgg19.count_params() == 143_667_240  # deck 004's table, keras.applications.VGG19
+    assert _multiply_adds(vgg19) == 19_632_062_464
+    del vgg19
+    _free()
+    kinds = (keras.layers.Conv2D, keras.layers.Dense)
+    flops = {}
+    for shortcut in architectures.SHORTCUTS:
+        net = architectures.resnet34(shortcut)
+        assert (
+            sum(isinstance(layer, kinds) and "proj" not in layer.name for layer in net.layers)
+            == slides.RESNET_FIGURE_PARAMETER_LAYERS
+        )
+        flops[shortcut] = _multiply_adds(net)
+        if shortcut == "projection":  # torchvision's resnet34 counts 21 797 672 learned parameters
+            trainable = sum(math.prod(w.shape) for w in net.trainable_weights)
+            assert trainable == 21_797_672
+        del net
+        _free()
+    assert flops["zero_pad"] == flops["none"] == 3_644_493_824
+    assert flops["projection"] - flops["none"] == 19_267_584
+    assert round(19_632_062_464 / 1e9, 1) == slides.RESNET_FIGURE_GFLOPS["VGG-19"]
+    assert round(flops["none"] / 1e9, 1) == slides.RESNET_FIGURE_GFLOPS["plain-34"]
+    assert round(flops["zero_pad"] / 1e9, 1) == slides.RESNET_FIGURE_GFLOPS["ResNet-34"]
+
+
+def test_zero_padding_shortcut_is_the_subsampled_input_with_zero_channels():
+    x = keras.Input((8, 8, 4))
+    block = keras.Model(
+        x, architectures.residual_block(x, 8, stride=2, shortcut="zero_pad", name="b")
+    )
+    path = keras.Model(x, block.get_layer("b_channels_back").output)
+    image = np.random.default_rng(0).random((2, 8, 8, 4)).astype("float32")
+    expected = np.concatenate([image[:, ::2, ::2], np.zeros((2, 4, 4, 4))], axis=-1)
+    assert np.array_equal(keras.ops.convert_to_numpy(path(image)), expected)
+    plain = keras.Model(x, architectures.residual_block(x, 4, shortcut="none", name="p"))
+    assert not any(layer.name.endswith("_add") for layer in plain.layers)
+    with pytest.raises(ValueError, match="cannot reduce 4 channels to 2"):
+        architectures.residual_block(x, 2, shortcut="zero_pad")
+    with pytest.raises(ValueError, match="the shortcut must be one of"):
+        architectures.resnet34("identity")
+
+
 def test_residual_block_and_inception_module_shapes():
     x = keras.Input((16, 16, 8))
     down = keras.Model(x, architectures.residual_block(x, 16, stride=2, name="down"))
@@ -283,6 +387,8 @@ INTEGER_PARAMETERS = {
     ),
     "alexnet num_classes": lambda v: architectures.alexnet(num_classes=v),
     "vgg16 num_classes": lambda v: architectures.vgg16(num_classes=v),
+    "vgg19 num_classes": lambda v: architectures.vgg19(num_classes=v),
+    "resnet34 num_classes": lambda v: architectures.resnet34(num_classes=v),
     "residual_block filters": lambda v: _residual(filters=v),
     "residual_block stride": lambda v: _residual(stride=v),
     **{

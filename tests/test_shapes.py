@@ -21,8 +21,11 @@ from cnn_course.shapes import (
     GlobalAvgPool,
     Pool,
     TableRow,
+    activation_memory,
+    conv_flops,
     conv_output_size,
     conv_params,
+    dense_flops,
     dense_params,
     fc_params_for_image,
     format_table,
@@ -31,6 +34,7 @@ from cnn_course.shapes import (
     layer_table,
     layer_table_from_model,
     locally_connected_params,
+    memory_text,
     output_size_or_reason,
     padding_amounts,
     pool_output_size,
@@ -610,6 +614,106 @@ def test_format_table_layout_and_separators():
         format_table([("Input", (1, 1, 1), 1, 0)])
 
 
+# --------------------------------------------------------------------------- compute cost
+
+
+def test_conv_flops_is_one_multiply_add_per_weight_and_output_position():
+    # Géron's worked example: 200 5×5 filters, 150×100 RGB, "same": 225 million
+    assert conv_flops(5, 3, 200, (150, 100)) == 225_000_000
+    assert conv_flops(5, 3, 200, (150, 100)) == 150 * 100 * conv_params(5, 3, 200, bias=False)
+    assert conv_flops((1, 7), 4, 2, 3) == 3 * 3 * 2 * 7 * 4
+    assert conv_flops(3, 96, 256, 27, groups=2) * 2 == conv_flops(3, 96, 256, 27)
+    assert conv_flops(3, 8, 8, 5, groups=8) == 5 * 5 * 8 * 9  # depthwise
+    with pytest.raises(ValueError, match="groups=3 must divide"):
+        conv_flops(3, 4, 6, 10, groups=3)
+    with pytest.raises(ValueError, match="the output size must be a whole number >= 1"):
+        conv_flops(3, 4, 6, 0)
+
+
+def test_dense_flops_and_activation_memory():
+    assert dense_flops(400, 120) == 48_000 == dense_params(400, 120, bias=False)
+    assert activation_memory(200 * 150 * 100) == 12_000_000  # Géron: 12 MB per image
+    assert activation_memory(10, bytes_per_value=2) == 20
+    assert activation_memory(0) == 0
+    with pytest.raises(ValueError, match="the activation size must be a whole number >= 0"):
+        activation_memory(-1)
+
+
+def test_memory_text():
+    assert [memory_text(n) for n in (0, 999, 1000, 1_234_567, 58_000_000_000)] == [
+        "0 B",
+        "999 B",
+        "1 kB",
+        "1.23 MB",
+        "58 GB",
+    ]
+
+
+def test_layer_table_flops_and_memory_of_lenet():
+    rows = layer_table((32, 32, 3), LENET_SPEC)
+    assert [r.flops for r in rows] == [
+        0,
+        28 * 28 * 6 * 75,
+        0,
+        10 * 10 * 16 * 150,
+        0,
+        0,
+        400 * 120,
+        120 * 84,
+        84 * 10,
+    ]
+    assert [r.memory for r in rows] == [4 * r.activation_size for r in rows]
+    # the cost columns do not take part in ==: the slide's printed table has none
+    assert rows[1] == TableRow(rows[1].name, (28, 28, 6), 4_704, 456)
+    assert TableRow("x", (1, 1), 1, 0).flops is None
+    with pytest.raises(ValueError, match="the number of multiply-adds must be"):
+        TableRow("x", (1, 1), 1, 0, flops=-1)
+
+
+@pytest.mark.parametrize("build_with_input", [True, False])
+def test_layer_table_from_model_has_the_spec_flops(keras, build_with_input):
+    from_model = layer_table_from_model(keras_lenet(keras, build_with_input))
+    assert [r.flops for r in from_model] == [r.flops for r in layer_table((32, 32, 3), LENET_SPEC)]
+
+
+def test_layer_table_from_model_flops_of_other_layers(keras):
+    from cnn_course.layers import LocallyConnected2D
+
+    layers = keras.layers
+    inputs = keras.Input((12, 10, 4))
+    x = layers.Conv2D(8, 3, groups=2, name="grouped")(inputs)  # 10×8×8
+    x = layers.BatchNormalization(name="bn")(x)
+    x = layers.DepthwiseConv2D(3, depth_multiplier=2, padding="same", name="depthwise")(x)
+    x = layers.SeparableConv2D(6, 3, name="separable")(x)  # 8×6×6
+    x = LocallyConnected2D(2, 3, name="lc")(x)  # 6×4×2
+    x = layers.Dense(5, name="per_pixel")(x)  # a dense layer on every position
+    x = layers.Embedding(3, 2, name="unknown")(x)
+    model = keras.Model(inputs, x)
+    flops = {r.name: r.flops for r in layer_table_from_model(model)}
+    assert flops["grouped"] == conv_flops(3, 4, 8, (10, 8), groups=2) == 10 * 8 * 8 * 9 * 2
+    assert flops["bn"] == 0
+    assert flops["depthwise"] == conv_flops(3, 8, 16, (10, 8), groups=8) == 10 * 8 * 16 * 9
+    assert flops["separable"] == 8 * 6 * 16 * 9 + 8 * 6 * 6 * 16
+    assert flops["lc"] == conv_flops(3, 6, 2, (6, 4))  # no sharing, but as many multiply-adds
+    assert flops["per_pixel"] == 6 * 4 * dense_flops(2, 5)
+    assert flops["unknown"] is None
+    text = format_table(layer_table_from_model(model), total=True, cost=True)
+    assert text.splitlines()[-1].split()[2:4] == [f"{sum(f for f in flops.values() if f):,}", "+"]
+    assert "?" in text.splitlines()[-2]
+
+
+def test_format_table_with_cost_columns():
+    rows = layer_table((28, 28, 1), [Conv(3, 5), Pool()])
+    lines = format_table(rows, total=True, cost=True).splitlines()
+    header = [cell.strip() for cell in lines[0].split("  ") if cell.strip()]
+    assert header[-2:] == ["Multiply-adds", "Memory"]
+    assert lines[2].split()[-3:] == ["43,200", "6.91", "kB"]
+    assert lines[-1].split()[-3:] == ["43,200", "11.8", "kB"]
+    assert format_table(rows) == format_table(rows, cost=False)
+    with pytest.raises(TypeError, match="cost must be True or False"):
+        format_table(rows, cost=1)
+
+
 # --------------------------------------------------------------------------- whole numbers
 
 # Every integer parameter of every public function and spec, with valid values for the
@@ -699,6 +803,21 @@ INTEGER_PARAMETERS = [
         for k, w in [("f", "the pooling window size"), ("s", "the stride"), ("p", "the padding")]
     ],
     ("Dense", {"units": 4}, "units", "the number of units"),
+    *[
+        ("conv_flops", {"f": 3, "c_in": 2, "c_out": 4, "out_size": 5}, k, w)
+        for k, w in [
+            ("f", "the filter size"),
+            ("c_in", "the number of input channels"),
+            ("c_out", "the number of filters"),
+            ("out_size", "the output size"),
+            ("groups", "the number of groups"),
+        ]
+    ],
+    ("dense_flops", {"n_in": 3, "n_out": 4}, "n_in", "the number of inputs"),
+    ("dense_flops", {"n_in": 3, "n_out": 4}, "n_out", "the number of units"),
+    ("activation_memory", {"size": 3}, "size", "the activation size"),
+    ("activation_memory", {"size": 3}, "bytes_per_value", "the bytes per value"),
+    ("memory_text", {"nbytes": 3}, "nbytes", "the number of bytes"),
     *[
         (
             "TableRow",

@@ -3,7 +3,7 @@
 The last part of the lecture (seeds 001, 003, 004) opens trained networks up:
 
 - "What do the filters learn?" -- the first-layer filters are small images
-  (AlexNet: 64 filters of 3×11×11; here MobileNetV2: 32 filters of 3×3×3) that
+  (AlexNet: 96 filters of 11×11×3 — deck 003 prints 64; here MobileNetV2: 32 of 3×3×3) that
   look like oriented edges and opposing colours: :func:`first_layer_filters`;
 - one filter gives one activation map: :func:`feature_maps` of layers picked
   from shallow to deep by :func:`shallow_to_deep_layers`;
@@ -15,7 +15,9 @@ The last part of the lecture (seeds 001, 003, 004) opens trained networks up:
   scales, zoom in, repeat: :func:`deep_dream` and :func:`deep_dream_frames`;
 - Grad-CAM (Selvaraju et al. 2017), which the decks do not show but which
   answers "where in *this* photo did the network see the class?":
-  :func:`grad_cam`, :func:`upsample_heatmap`.
+  :func:`grad_cam`, :func:`upsample_heatmap`;
+- Zeiler & Fergus's question, which pixels of a real image drove a unit:
+  :func:`unit_gradient`.
 
 One module per question: :mod:`~cnn_course.explain.features`,
 :mod:`~cnn_course.explain.ascent`, :mod:`~cnn_course.explain.dream`,
@@ -37,7 +39,12 @@ from __future__ import annotations
 from cnn_course.explain._model import find_layer
 from cnn_course.explain.ascent import class_maximisation, maximum_response, maximum_responses
 from cnn_course.explain.dream import deep_dream, deep_dream_frames
-from cnn_course.explain.features import feature_maps, first_layer_filters, shallow_to_deep_layers
+from cnn_course.explain.features import (
+    feature_maps,
+    first_layer_filters,
+    shallow_to_deep_layers,
+    unit_gradient,
+)
 from cnn_course.explain.gradcam import grad_cam, last_conv_layer, upsample_heatmap
 
 __all__ = [
@@ -52,5 +59,6 @@ __all__ = [
     "maximum_response",
     "maximum_responses",
     "shallow_to_deep_layers",
+    "unit_gradient",
     "upsample_heatmap",
 ]

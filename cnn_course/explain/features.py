@@ -4,7 +4,8 @@ Decks 001 and 003 ask "What do the filters learn?": the first-layer filters see 
 pixels, so each can be drawn as a small colour image (:func:`first_layer_filters`);
 one filter gives one activation map (:func:`feature_maps`), and the maps shrink and
 multiply from the first layers to the last (:func:`shallow_to_deep_layers` picks one
-layer per resolution).
+layer per resolution). :func:`unit_gradient` asks Zeiler & Fergus's question of one
+real image: which of its pixels drove a unit's strongest response.
 """
 
 from __future__ import annotations
@@ -14,18 +15,19 @@ from typing import Any
 
 import keras
 import numpy as np
+import tensorflow as tf
 
 from cnn_course.explain import _model
 
-__all__ = ["feature_maps", "first_layer_filters", "shallow_to_deep_layers"]
+__all__ = ["feature_maps", "first_layer_filters", "shallow_to_deep_layers", "unit_gradient"]
 
 
 def first_layer_filters(model: keras.Model, layer: str | None = None) -> np.ndarray:
     """Return the kernel of the first ``Conv2D`` (or of the named layer): (f, f, C, K).
 
     The filters of the first layer see raw pixels, so each one can be drawn as a
-    small f×f image with C colour channels (deck 001/003: AlexNet's 64 filters of
-    3×11×11 look like oriented edges and opposing colours; the course's MobileNetV2
+    small f×f image with C colour channels (deck 001/003: AlexNet's 96 filters of
+    11×11×3 look like oriented edges and opposing colours; the course's MobileNetV2
     has 32 filters of 3×3×3). Nested models (a pretrained backbone inside a
     transfer-learning model) are searched too.
 
@@ -180,3 +182,67 @@ def shallow_to_deep_layers(
         else:
             picked[-1] = layer.name
     return picked
+
+
+def unit_gradient(
+    model: keras.Model, image: Any, layer_name: str, filter_index: int
+) -> tuple[tuple[int, int], np.ndarray]:
+    """Where a filter of a layer responds most on an image, and which pixels drove that response.
+
+    The unit is the position ``(i, j)`` of the filter's map with the largest activation;
+    the answer is the gradient of that one activation with respect to the input image —
+    what Zeiler & Fergus's deconvnet projects back to pixel space, up to the way it
+    passes through ReLU (Simonyan et al., 2013). It is zero outside the unit's
+    receptive field: the unit does not see those pixels.
+
+    Parameters
+    ----------
+    model : keras.Model
+    image : array_like
+        One image (H, W, C) in the model's input units.
+    layer_name : str
+        A convolutional layer (its output is (H', W', K)).
+    filter_index : int
+        The filter, 0 to K - 1.
+
+    Returns
+    -------
+    ((int, int), numpy.ndarray)
+        The unit's position in the map, and the gradient, shaped like the image.
+
+    Examples
+    --------
+    A 3×3 convolution: its strongest unit sees a 3×3 patch of the image, nothing else.
+
+    >>> inputs = keras.Input((8, 8, 1))
+    >>> conv = keras.layers.Conv2D(1, 3, use_bias=False, name="conv")
+    >>> model = keras.Model(inputs, conv(inputs))
+    >>> conv.set_weights([np.ones((3, 3, 1, 1))])
+    >>> image = np.zeros((8, 8, 1)); image[5, 2] = 1.0
+    >>> (i, j), grad = unit_gradient(model, image, "conv", 0)
+    >>> (i, j), np.argwhere(grad[..., 0] != 0).min(axis=0).tolist(), int(grad.sum())
+    ((3, 0), [3, 0], 9)
+    """
+    name = _model.find_layer(model, layer_name).name
+    arr = _model.check_model_image(model, image)
+    extractor = _model.cached(
+        model, ("maps", (name,)), lambda: _model.sub_model(model, [(name, "output")], None)
+    )
+    x = tf.convert_to_tensor(arr[None].astype("float32"))
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        maps = extractor(x, training=False)
+        if len(maps.shape) != 4:
+            raise ValueError(f"layer {name!r} is not convolutional: its output is {maps.shape}")
+        index = _model.check_index(
+            filter_index,
+            "filter_index",
+            int(maps.shape[-1]),
+            f"layer {name!r} has {int(maps.shape[-1])} filters",
+        )
+        channel = maps[0, :, :, index]
+        flat = int(tf.argmax(tf.reshape(channel, [-1])))
+        i, j = divmod(flat, int(channel.shape[1]))
+        unit = channel[i, j]
+    grad = tape.gradient(unit, x)
+    return (i, j), np.asarray(grad[0])

@@ -7,10 +7,11 @@ number of parameters), built either from a small layer *spec* or from a real Ker
 so the two can be compared. Every name is importable from here (``shapes.conv_params``);
 they live in two modules:
 
-* :mod:`cnn_course.shapes.sizes` — one layer: output sizes, padding, parameter counts;
+* :mod:`cnn_course.shapes.sizes` — one layer: output sizes, padding, parameter counts,
+  compute cost (:func:`conv_flops`, :func:`dense_flops`, :func:`activation_memory`);
 * :mod:`cnn_course.shapes.stacks` — a stack of layers: layer specs, the per-layer table
-  (:func:`layer_table`, :func:`layer_table_from_model`, :func:`format_table`), the
-  receptive field.
+  (:func:`layer_table`, :func:`layer_table_from_model`, :func:`format_table`, whose
+  ``cost=True`` adds multiply-adds and activation memory), the receptive field.
 
 Conventions (the slides', and Keras' ``"valid"`` padding)
 ---------------------------------------------------------
@@ -21,6 +22,9 @@ Conventions (the slides', and Keras' ``"valid"`` padding)
 * Parameters of a dense layer: ``(n_in + 1)·n_out``. A dense activation is written as a
   column ``(units, 1)``, as on the slides.
 * Pooling, flattening and global average pooling learn nothing: 0 parameters.
+* Compute cost in multiply-adds, the ResNet paper's "FLOPs": ``out_h·out_w·f·f·c_in·c_out``
+  for a convolution, ``n_in·n_out`` for a dense layer; activation memory: 4 bytes per
+  value in float32.
 
 Part of the TensorFlow-free core: exact integer arithmetic in pure Python; even
 :func:`layer_table_from_model` only reads the attributes of the model it is given.
@@ -46,9 +50,13 @@ softmax           (10, 1)                        10           850
 from __future__ import annotations
 
 from cnn_course.shapes.sizes import (
+    BYTES_PER_VALUE,
     POOL_MODES,
+    activation_memory,
+    conv_flops,
     conv_output_size,
     conv_params,
+    dense_flops,
     dense_params,
     fc_params_for_image,
     keras_same_output_size,
@@ -71,11 +79,13 @@ from cnn_course.shapes.stacks import (
     format_table,
     layer_table,
     layer_table_from_model,
+    memory_text,
     receptive_field,
     stacked_3x3_vs_single,
 )
 
 __all__ = [
+    "BYTES_PER_VALUE",
     "POOL_MODES",
     "Conv",
     "Dense",
@@ -85,8 +95,11 @@ __all__ = [
     "Pool",
     "StackComparison",
     "TableRow",
+    "activation_memory",
+    "conv_flops",
     "conv_output_size",
     "conv_params",
+    "dense_flops",
     "dense_params",
     "fc_params_for_image",
     "format_table",
@@ -95,6 +108,7 @@ __all__ = [
     "layer_table",
     "layer_table_from_model",
     "locally_connected_params",
+    "memory_text",
     "output_size_or_reason",
     "padding_amounts",
     "pool_output_size",

@@ -10,6 +10,11 @@ Conventions (the slides', and Keras' ``"valid"`` padding)
   pads with it and :mod:`cnn_course.viz` draws it.
 * Parameters of a convolution: ``(f·f·c_in + 1)·c_out`` — one bias per filter.
 * Parameters of a dense layer: ``(n_in + 1)·n_out``.
+* Compute cost in **multiply-adds** (what the ResNet paper calls FLOPs): a convolution
+  uses each of its ``f·f·c_in·c_out`` weights once at every output position,
+  ``out_h·out_w·f·f·c_in·c_out``; a dense layer ``n_in·n_out``. Biases, activations,
+  pooling and batch normalisation are not counted (they add well under 1 %).
+* Activation memory: the number of values times the bytes of one value (4 in float32).
 
 Exact integer arithmetic in pure Python (NumPy only through the shared input checks).
 """
@@ -19,9 +24,13 @@ from __future__ import annotations
 from cnn_course import _checks
 
 __all__ = [
+    "BYTES_PER_VALUE",
     "POOL_MODES",
+    "activation_memory",
+    "conv_flops",
     "conv_output_size",
     "conv_params",
+    "dense_flops",
     "dense_params",
     "fc_params_for_image",
     "keras_same_output_size",
@@ -35,6 +44,9 @@ __all__ = [
 
 #: Pooling modes the course knows ("avg" and "average" are the same thing).
 POOL_MODES = ("max", "avg", "average", "min")
+
+#: Bytes of one activation value in float32, the type Keras computes in by default.
+BYTES_PER_VALUE = 4
 
 
 # --------------------------------------------------------------------------- checks
@@ -503,3 +515,131 @@ def locally_connected_params(
     bias = _checks.flag(bias, "bias")
     units = c_out * m * m
     return f * f * c_in * units + (units if bias else 0)
+
+
+# --------------------------------------------------------------------------- compute cost
+
+
+def conv_flops(
+    f: int | tuple[int, int],
+    c_in: int,
+    c_out: int,
+    out_size: int | tuple[int, int],
+    groups: int = 1,
+) -> int:
+    """Multiply-adds of a convolutional layer: ``out_h·out_w · f·f·c_in·c_out / groups``.
+
+    Every output value is one dot product of an ``f×f×c_in`` window with one filter:
+    ``f·f·c_in`` multiplications, each followed by an addition. There are
+    ``out_h·out_w·c_out`` output values — equivalently, each of the layer's
+    ``f·f·c_in·c_out`` weights is used once at every output position. A multiply-add
+    is what the ResNet paper (He et al., 2015) calls a "FLOP" (others count 2 FLOPs
+    per multiply-add); adding the biases is not counted.
+
+    Parameters
+    ----------
+    f : int or (int, int)
+        Filter size ``f`` (square) or ``(fh, fw)``.
+    c_in : int
+        Channels of the input.
+    c_out : int
+        Number of filters (channels of the output).
+    out_size : int or (int, int)
+        Height (= width) of the output, or ``(out_h, out_w)``.
+    groups : int, default 1
+        Grouped convolution: each filter sees ``c_in / groups`` channels (AlexNet's two
+        GPUs: 2; a depthwise convolution: ``c_in``).
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    ValueError
+        If ``groups`` does not divide both ``c_in`` and ``c_out``.
+
+    Examples
+    --------
+    Géron's worked example (*Hands-On Machine Learning*, chapter 14): 200 filters of
+    5×5 on a 150×100 RGB image, stride 1, "same" padding — 225 million multiply-adds:
+
+    >>> conv_flops(5, 3, 200, (150, 100))
+    225000000
+    >>> conv_flops(5, 1, 6, 28)          # LeNet's C1: 28·28·6 outputs × 25 weights
+    117600
+    >>> conv_flops(3, 64, 64, 224)       # VGG's block1_conv2: 1.85 billion
+    1849688064
+    >>> conv_flops(3, 4, 6, 10, groups=3)
+    Traceback (most recent call last):
+    ...
+    ValueError: groups=3 must divide the input channels (4) and the filters (6)
+    """
+    fh, fw = _checks.int_pair(f, "the filter size")
+    c_in = _checks.positive_int(c_in, "the number of input channels")
+    c_out = _checks.positive_int(c_out, "the number of filters")
+    out_h, out_w = _checks.int_pair(out_size, "the output size")
+    groups = _checks.positive_int(groups, "the number of groups")
+    if c_in % groups or c_out % groups:
+        raise ValueError(
+            f"groups={groups} must divide the input channels ({c_in}) and the filters ({c_out})"
+        )
+    return out_h * out_w * c_out * fh * fw * (c_in // groups)
+
+
+def dense_flops(n_in: int, n_out: int) -> int:
+    """Multiply-adds of a dense layer: ``n_in·n_out``, one per weight.
+
+    Parameters
+    ----------
+    n_in : int
+        Inputs (the flattened size of the previous activation).
+    n_out : int
+        Units.
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    >>> dense_flops(400, 120)            # LeNet FC3
+    48000
+    >>> dense_flops(7 * 7 * 512, 4096)   # VGG's fc1: 0.1 billion, most of its weights
+    102760448
+    """
+    n_in = _checks.positive_int(n_in, "the number of inputs")
+    n_out = _checks.positive_int(n_out, "the number of units")
+    return n_in * n_out
+
+
+def activation_memory(size: int, bytes_per_value: int = BYTES_PER_VALUE) -> int:
+    """Bytes an activation of ``size`` values takes: ``size × bytes_per_value``.
+
+    Training keeps every layer's activation of every image of the batch until the
+    backward pass has used it, so a layer needs ``batch × activation_memory(size)``.
+
+    Parameters
+    ----------
+    size : int
+        Number of values (the activation size of the layer table).
+    bytes_per_value : int, default 4
+        4 for float32, 2 for float16 (mixed precision).
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    Géron's example again: 200 feature maps of 150×100 in float32 take 12 MB per image,
+    1.2 GB for a batch of 100.
+
+    >>> activation_memory(200 * 150 * 100)
+    12000000
+    >>> 100 * activation_memory(200 * 150 * 100) / 1e9
+    1.2
+    """
+    size = _checks.non_negative_int(size, "the activation size")
+    bytes_per_value = _checks.positive_int(bytes_per_value, "the bytes per value")
+    return size * bytes_per_value

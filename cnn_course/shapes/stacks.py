@@ -4,7 +4,10 @@ The per-layer table the slides print (activation shape, activation size, number 
 parameters) is built either from a small layer *spec* (:class:`Conv`, :class:`Pool`,
 :class:`Flatten`, :class:`Dense`, :class:`GlobalAvgPool`) by :func:`layer_table`, or
 from a real Keras model by :func:`layer_table_from_model`, so that the two can be
-compared. The sizes and counts of each row come from :mod:`cnn_course.shapes.sizes`.
+compared. Each row also carries the layer's compute cost — its multiply-adds
+(:attr:`TableRow.flops`) and the memory of its activation (:attr:`TableRow.memory`) —
+which :func:`format_table` shows with ``cost=True``. The sizes, counts and costs of each
+row come from :mod:`cnn_course.shapes.sizes`.
 
 Pure Python: :func:`layer_table_from_model` only reads the attributes of the model it is
 given (``layers``, ``inputs``, ``output.shape``, ``count_params()``); nothing here
@@ -15,11 +18,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, NamedTuple
 
 from cnn_course import _checks
-from cnn_course.shapes.sizes import POOL_MODES, conv_output_size, conv_params, dense_params
+from cnn_course.shapes.sizes import (
+    POOL_MODES,
+    activation_memory,
+    conv_flops,
+    conv_output_size,
+    conv_params,
+    dense_flops,
+    dense_params,
+)
 
 __all__ = [
     "Conv",
@@ -33,6 +44,7 @@ __all__ = [
     "format_table",
     "layer_table",
     "layer_table_from_model",
+    "memory_text",
     "receptive_field",
     "stacked_3x3_vs_single",
 ]
@@ -50,8 +62,8 @@ class _Spec:
     _whole_numbers: ClassVar[tuple[tuple[str, str, int], ...]] = ()
 
     def __post_init__(self) -> None:
-        for field, what, minimum in self._whole_numbers:
-            _checks.integer(getattr(self, field), what, minimum=minimum)
+        for attribute, what, minimum in self._whole_numbers:
+            _checks.integer(getattr(self, attribute), what, minimum=minimum)
         name = getattr(self, "name", None)
         if name is not None and not isinstance(name, str):
             raise TypeError(f"a layer name must be a string or None, got {name!r}")
@@ -191,6 +203,19 @@ class TableRow(_Spec):
         Number of values in the activation (the product of the shape).
     params : int
         Learned parameters of the layer (weights and biases).
+    flops : int or None
+        Multiply-adds the layer computes for one image (:func:`conv_flops`,
+        :func:`dense_flops`; 0 for pooling, flattening and the input), or ``None`` when
+        not known — a slide's printed table gives none. Not compared by ``==``: two
+        tables are equal when the columns the slides print agree.
+
+    Examples
+    --------
+    >>> row = TableRow("conv1", (28, 28, 6), 4_704, 456, flops=352_800)
+    >>> row.memory                       # 4 bytes per value in float32
+    18816
+    >>> row == TableRow("conv1", (28, 28, 6), 4_704, 456)
+    True
     """
 
     _whole_numbers = (
@@ -202,6 +227,17 @@ class TableRow(_Spec):
     activation_shape: tuple[int, ...]
     activation_size: int
     params: int
+    flops: int | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.flops is not None:
+            _checks.non_negative_int(self.flops, "the number of multiply-adds")
+
+    @property
+    def memory(self) -> int:
+        """Bytes of the activation in float32 (:func:`activation_memory`)."""
+        return activation_memory(self.activation_size)
 
 
 def _shape_text(shape: tuple[int, ...]) -> str:
@@ -288,7 +324,7 @@ def layer_table(input_shape: Sequence[int], layers: Iterable[LayerSpec]) -> list
     ValueError: conv1 (f=5, s=1): the filter (5×5) is larger than the padded input (4×4)
     """
     shape: tuple[int, ...] = _input_shape(input_shape)
-    rows = [TableRow("Input", shape, math.prod(shape), 0)]
+    rows = [TableRow("Input", shape, math.prod(shape), 0, flops=0)]
     block = 0  # the slides' layer number: conv/FC start a new one, pooling reuses it
     for index, layer in enumerate(layers, start=1):
         if isinstance(layer, Conv):
@@ -297,14 +333,15 @@ def layer_table(input_shape: Sequence[int], layers: Iterable[LayerSpec]) -> list
             label = layer.name or f"conv{block} (f={layer.f}, s={layer.s}{hp})"
             h, w = _spatial_output(shape, layer.f, layer.p, layer.s, label, "filter")
             params = conv_params(layer.f, shape[2], layer.filters)
+            flops = conv_flops(layer.f, shape[2], layer.filters, (h, w))
             shape = (h, w, layer.filters)
         elif isinstance(layer, Pool):
             label = layer.name or f"pool{max(block, 1)}"
             h, w = _spatial_output(shape, layer.f, layer.p, layer.s, label, "pooling window")
-            params, shape = 0, (h, w, shape[2])
+            params, flops, shape = 0, 0, (h, w, shape[2])
         elif isinstance(layer, Flatten):
             label = layer.name or "flatten"
-            params, shape = 0, (math.prod(shape), 1)
+            params, flops, shape = 0, 0, (math.prod(shape), 1)
         elif isinstance(layer, GlobalAvgPool):
             label = layer.name or "global_avg_pool"
             if len(shape) != 3:
@@ -312,26 +349,62 @@ def layer_table(input_shape: Sequence[int], layers: Iterable[LayerSpec]) -> list
                     f"{label} needs an image-shaped (height, width, channels) input, but it "
                     f"gets {_shape_text(shape)}"
                 )
-            params, shape = 0, (shape[2], 1)
+            params, flops, shape = 0, 0, (shape[2], 1)
         elif isinstance(layer, Dense):
             block += 1
             label = layer.name or f"FC{block}"
             params = dense_params(math.prod(shape), layer.units)
+            flops = dense_flops(math.prod(shape), layer.units)
             shape = (layer.units, 1)
         else:
             raise TypeError(
                 f"layer {index} is not a layer spec (Conv, Pool, Flatten, Dense, "
                 f"GlobalAvgPool), got {layer!r}"
             )
-        rows.append(TableRow(label, shape, math.prod(shape), params))
+        rows.append(TableRow(label, shape, math.prod(shape), params, flops=flops))
     return rows
+
+
+#: Layers with weights that compute no multiply-adds by the ResNet paper's convention:
+#: at inference a normalisation folds into the convolution before it.
+_FREE_LAYERS = frozenset({"BatchNormalization", "LayerNormalization", "GroupNormalization"})
+
+
+def _keras_layer_flops(layer: Any, out_shape: tuple[int, ...]) -> int | None:
+    """Multiply-adds of one Keras layer for one input, from its attributes (no Keras import).
+
+    Convolutions (plain, grouped, depthwise, separable; the course's locally connected
+    layer computes as many as a convolution) and dense layers are counted; layers
+    without weights and normalisation layers count 0; any other layer with weights is
+    not known (``None``).
+    """
+    kind = type(layer).__name__
+    if kind in ("Conv2D", "DepthwiseConv2D", "SeparableConv2D", "LocallyConnected2D", "Dense"):
+        c_in = int(layer.input.shape[-1])
+        positions = out_shape[:-1] if len(out_shape) == 3 else (1, 1)
+        if kind == "Dense":
+            return dense_flops(c_in, int(layer.units)) * math.prod(out_shape[:-1])
+        if kind in ("Conv2D", "LocallyConnected2D"):
+            groups = int(getattr(layer, "groups", 1))
+            return conv_flops(layer.kernel_size, c_in, int(layer.filters), positions, groups)
+        depth = c_in * int(layer.depth_multiplier)
+        flops = conv_flops(layer.kernel_size, c_in, depth, positions, groups=c_in)
+        if kind == "SeparableConv2D":
+            flops += conv_flops(1, depth, int(layer.filters), positions)
+        return flops
+    if not layer.weights or kind in _FREE_LAYERS:
+        return 0
+    return None
 
 
 def layer_table_from_model(model: Any) -> list[TableRow]:
     """The same per-layer table, read from a built Keras model.
 
     Shapes come from each layer's output (batch axis dropped; a vector ``(n,)`` is
-    written ``(n, 1)`` like the slides) and parameters from ``layer.count_params()``.
+    written ``(n, 1)`` like the slides), parameters from ``layer.count_params()`` and
+    multiply-adds from the layer's kernel size, channels and output size
+    (:func:`conv_flops`, :func:`dense_flops`; batch normalisation, pooling, activations
+    and additions count 0, an unknown layer with weights ``None``).
     Rows are labelled with the Keras layer names. Compare with :func:`layer_table` to
     check a Keras model against the slide's spec (name the Keras layers like the spec,
     or compare shapes and parameters only).
@@ -369,19 +442,21 @@ def layer_table_from_model(model: Any) -> list[TableRow]:
     if len(inputs) != 1:
         raise ValueError(f"the model {model.name!r} has {len(inputs)} inputs; expected one")
 
-    def row(name: str, full_shape: Any, params: int) -> TableRow:
+    def fixed(name: str, full_shape: Any) -> tuple[int, ...]:
         shape = tuple(full_shape)[1:]
         if any(d is None for d in shape):
             raise ValueError(
                 f"{name!r} has an unknown size {_shape_text(shape)}: the table needs a "
                 "model built for a fixed input size"
             )
-        shape = tuple(int(d) for d in shape)
+        return tuple(int(d) for d in shape)
+
+    def row(name: str, shape: tuple[int, ...], params: int, flops: int | None) -> TableRow:
         if len(shape) == 1:
             shape = (shape[0], 1)
-        return TableRow(name, shape, math.prod(shape), int(params))
+        return TableRow(name, shape, math.prod(shape), int(params), flops=flops)
 
-    rows = [row("Input", inputs[0].shape, 0)]
+    rows = [row("Input", fixed("Input", inputs[0].shape), 0, 0)]
     for layer in model.layers:
         if type(layer).__name__ == "InputLayer":
             continue
@@ -393,11 +468,27 @@ def layer_table_from_model(model: Any) -> list[TableRow]:
             ) from err
         if isinstance(output, list | tuple):
             raise ValueError(f"layer {layer.name!r} has several outputs; expected one")
-        rows.append(row(layer.name, output.shape, layer.count_params()))
+        shape = fixed(layer.name, output.shape)
+        rows.append(row(layer.name, shape, layer.count_params(), _keras_layer_flops(layer, shape)))
     return rows
 
 
-def format_table(rows: Iterable[TableRow], thousands: str = ",", total: bool = False) -> str:
+def memory_text(nbytes: int) -> str:
+    """Bytes the way the course writes them: decimal units, three significant digits.
+
+    >>> [memory_text(n) for n in (0, 850, 18_816, 12_845_056, 12_000_000, 1_200_000_000)]
+    ['0 B', '850 B', '18.8 kB', '12.8 MB', '12 MB', '1.2 GB']
+    """
+    nbytes = _checks.non_negative_int(nbytes, "the number of bytes")
+    for unit, scale in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if nbytes >= scale:
+            return f"{nbytes / scale:.3g} {unit}"
+    return f"{nbytes} B"
+
+
+def format_table(
+    rows: Iterable[TableRow], thousands: str = ",", total: bool = False, cost: bool = False
+) -> str:
     """Print a layer table like the slide: Activation shape / Activation size / # parameters.
 
     Parameters
@@ -407,7 +498,11 @@ def format_table(rows: Iterable[TableRow], thousands: str = ",", total: bool = F
     thousands : str, default ","
         Thousands separator: ``","`` as in the English deck, ``" "`` as in the French one.
     total : bool, default False
-        Add a last line with the total number of parameters.
+        Add a last line with the total number of parameters (and, with ``cost``, of
+        multiply-adds and activation memory).
+    cost : bool, default False
+        Add two columns: the layer's multiply-adds (``?`` where unknown) and its
+        activation's memory in float32 for one image.
 
     Returns
     -------
@@ -422,28 +517,47 @@ def format_table(rows: Iterable[TableRow], thousands: str = ",", total: bool = F
     conv1 (f=5, s=1)  (24, 24, 3)                 1 728            78
     pool1             (12, 12, 3)                   432             0
     Total                                                          78
+    >>> print(format_table(rows, total=True, cost=True))
+                      Activation shape  Activation size  # parameters  Multiply-adds  Memory
+    Input             (28, 28, 1)                   784             0              0  3.14 kB
+    conv1 (f=5, s=1)  (24, 24, 3)                 1,728            78         43,200  6.91 kB
+    pool1             (12, 12, 3)                   432             0              0  1.73 kB
+    Total                                                          78         43,200  11.8 kB
     """
     rows = list(rows)
     total = _checks.flag(total, "total")
+    cost = _checks.flag(cost, "cost")
     if not isinstance(thousands, str):
         raise TypeError(f"the thousands separator must be a string, got {thousands!r}")
     if not all(isinstance(r, TableRow) for r in rows):
         raise TypeError("format_table expects TableRow objects (from layer_table)")
 
-    def number(n: int) -> str:
-        return f"{n:,}".replace(",", thousands)
+    def number(n: int | None) -> str:
+        return "?" if n is None else f"{n:,}".replace(",", thousands)
 
-    header = ("", "Activation shape", "Activation size", "# parameters")
+    header = ["", "Activation shape", "Activation size", "# parameters"]
     body = [
-        (r.name, _shape_text(r.activation_shape), number(r.activation_size), number(r.params))
+        [r.name, _shape_text(r.activation_shape), number(r.activation_size), number(r.params)]
         for r in rows
     ]
-    footer = [("Total", "", "", number(sum(r.params for r in rows)))] if total else []
-    widths = [max(len(cells[i]) for cells in [header, *body, *footer]) for i in range(4)]
-    lines = [
-        f"{a:<{widths[0]}}  {b:<{widths[1]}}  {c:>{widths[2]}}  {d:>{widths[3]}}".rstrip()
-        for a, b, c, d in [header, *body, *footer]
-    ]
+    footer = [["Total", "", "", number(sum(r.params for r in rows))]] if total else []
+    if cost:
+        header += ["Multiply-adds", "Memory"]
+        for cells, r in zip(body, rows, strict=True):
+            cells += [number(r.flops), memory_text(r.memory)]
+        if total:
+            known = [r.flops for r in rows if r.flops is not None]
+            flops = number(sum(known)) + ("" if len(known) == len(rows) else " + ?")
+            footer[0] += [flops, memory_text(sum(r.memory for r in rows))]
+    table = [header, *body, *footer]
+    widths = [max(len(cells[i]) for cells in table) for i in range(len(header))]
+    lines = []
+    for cells in table:
+        parts = [f"{cells[0]:<{widths[0]}}", f"{cells[1]:<{widths[1]}}"]
+        parts += [f"{c:>{w}}" for c, w in zip(cells[2:], widths[2:], strict=True)]
+        if cost:
+            parts[-1] = f"{cells[-1]:<{widths[-1]}}"
+        lines.append("  ".join(parts).rstrip())
     return "\n".join(lines)
 
 
