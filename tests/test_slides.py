@@ -218,6 +218,7 @@ def test_output_size_examples_cover_every_deck_with_sizes():
         slides.DECK_001,
         slides.DECK_002,
         slides.DECK_003,
+        slides.DECK_004,
     }
 
 
@@ -328,6 +329,20 @@ def test_convnet_39(keras):
     shapes = [tuple(layer.output.shape[1:]) for layer in model.layers]
     assert shapes[:-1] == list(slides.CONVNET_39_SHAPES[1:])
     assert shapes[-1] == (slides.CONVNET_39_FLATTEN,)
+
+
+def test_conv_neurons_depth_column(keras):
+    """Deck 003: six 5×5×3 filters on 32×32×3 — a 28×28×6 grid, 6 neurons per region."""
+    layer = keras.layers.Conv2D(slides.CONV_NEURONS_PER_REGION, slides.CONV_NEURONS_REGION[:2])
+    x = np.random.default_rng(0).normal(size=(1, 32, 32, 3)).astype("float32")
+    out = np.asarray(layer(x))
+    assert out.shape[1:] == slides.CONV_NEURONS_GRID
+    kernel, bias = (np.asarray(w) for w in layer.get_weights())
+    assert kernel.shape[:3] == slides.CONV_NEURONS_REGION
+    j, i = 7, 19  # the column at (7, 19) reads x[7:12, 19:24, :] and nothing else
+    region = x[0, j : j + 5, i : i + 5, :]
+    column = np.einsum("hwc,hwcd->d", region, kernel) + bias
+    assert np.allclose(out[0, j, i], column, atol=1e-5)
 
 
 def test_mnist_lrf_net_shapes():
@@ -538,9 +553,7 @@ ERRATA_CHECKS: dict[str, Callable[[], object]] = {
     "lenet-fr-fc4-params": keras_fr_lenet_row(6, "params"),
     "lenet-fr-softmax-params": keras_fr_lenet_row(7, "params"),
     "why-conv-params": check_why_conv,
-    "stride3-doesnt-fit": check_stride3,
     "pool-formula-index": check_pool_formula,
-    "conv-bias-shared": check_conv_bias,
     "alexnet-first-layer-neurons": check_alexnet,
 }
 
@@ -549,6 +562,73 @@ def test_every_erratum_has_a_check_and_unique_key():
     keys = [e.key for e in slides.ERRATA + slides.REMARKS]
     assert len(keys) == len(set(keys))
     assert sorted(e.key for e in slides.ERRATA) == sorted(ERRATA_CHECKS)
+
+
+def _unchanged_by_one_pixel_shifts(keras, padding, poolings):
+    """Fraction of active Sobel-edge values of 300 MNIST digits a 1-pixel shift leaves equal."""
+    from cnn_course import data, kernels, ops
+
+    (_, _), (x, _) = data.load_mnist()
+    digits = x[:300, :, :, np.newaxis].astype("float32")
+    sobel = kernels.sobel_vertical()
+    bank = np.stack([sobel, -sobel, sobel.T, -sobel.T], axis=-1)[:, :, np.newaxis, :]
+    layers = [keras.layers.Conv2D(4, 3, padding=padding, use_bias=False, activation="relu")]
+    layers += [keras.layers.MaxPooling2D(2) for _ in range(poolings)]
+    net = keras.Sequential([keras.Input((28, 28, 1)), *layers])
+    net.layers[0].set_weights([bank.astype("float32")])
+    before = np.asarray(net(digits))
+    same = active = 0
+    for dy, dx in [(0, 1), (0, -1), (1, 0), (-1, 0)]:
+        after = np.asarray(net(np.stack([ops.shift(d, dy, dx) for d in digits])))
+        is_active = (before != 0) | (after != 0)
+        same += np.sum((before == after) & is_active)
+        active += np.sum(is_active)
+    return same / active
+
+
+def check_padding_invariance(keras):
+    """Padding adds no invariance: about 1 % unchanged with or without it."""
+    valid = _unchanged_by_one_pixel_shifts(keras, "valid", 0)
+    same = _unchanged_by_one_pixel_shifts(keras, "same", 0)
+    assert valid < 0.03 and same < 0.03 and abs(valid - same) < 0.01
+
+
+def check_pooling_invariance(keras):
+    """Pooling adds some: about a fifth after one 2×2 max pooling, two fifths after two."""
+    for padding in ("valid", "same"):
+        one = _unchanged_by_one_pixel_shifts(keras, padding, 1)
+        two = _unchanged_by_one_pixel_shifts(keras, padding, 2)
+        assert 0.14 < one < 0.25 and 0.3 < two < 0.5, (padding, one, two)
+
+
+def check_storage(keras):
+    """The 576 × 784 matrix of deck 001's 5×5 convolution on 28×28, and its arithmetic."""
+    from cnn_course.layers import dense_matrix_of_conv
+
+    kernel = np.arange(1, 26).reshape(5, 5)
+    matrix = dense_matrix_of_conv(kernel, (28, 28))
+    assert matrix.shape == (576, 784) and matrix.size == 451_584
+    assert np.count_nonzero(matrix) == 576 * 25 == 14_400
+    x = np.random.default_rng(0).integers(0, 256, (28, 28))
+    assert np.array_equal(matrix @ x.ravel(), correlate2d(x, kernel, "valid").ravel())
+
+
+#: One independent check per remark whose correct value can be computed: it returns the
+#: correct value, or asserts what the remark says and returns None.
+REMARK_CHECKS: dict[str, Callable] = {
+    "stride3-doesnt-fit": lambda keras: check_stride3(),
+    "conv-bias-shared": lambda keras: check_conv_bias(),
+    "padding-translational-invariance": check_padding_invariance,
+    "pooling-translational-invariance": check_pooling_invariance,
+    "storage-not-complexity": check_storage,
+}
+
+
+@pytest.mark.parametrize("key", sorted(REMARK_CHECKS))
+def test_remark_checked(keras, key):
+    remark = next(r for r in slides.REMARKS if r.key == key)
+    result = REMARK_CHECKS[key](keras)
+    assert result is None or result == remark.correct
 
 
 @pytest.mark.parametrize("erratum", slides.ERRATA, ids=lambda e: e.key)
@@ -607,3 +687,44 @@ def test_erratum_str_names_deck_slide_and_values():
     text = str(slides.ERRATA[0])
     assert text.startswith('deck 000, slide "Challenges')
     assert "printed 12228, correct 12288" in text
+
+
+# --------------------------------------------------------------------------- errata page
+
+ERRATA_PAGE = os.path.join(os.path.dirname(__file__), os.pardir, "docs", "errata.md")
+
+
+def test_errata_page_is_up_to_date():
+    with open(ERRATA_PAGE, encoding="utf-8") as page:
+        assert page.read() == slides.errata_markdown(), (
+            'docs/errata.md is stale; write it again with: python -c "from cnn_course import '
+            "slides; print(slides.errata_markdown(), end='')\" > docs/errata.md"
+        )
+
+
+def test_errata_page_has_one_row_of_six_cells_per_entry():
+    lines = slides.errata_markdown().splitlines()
+    rows = [line for line in lines if line.startswith("| 00")]
+    assert len(rows) == len(slides.ERRATA) + len(slides.REMARKS)
+    for entry, row in zip(slides.ERRATA + slides.REMARKS, rows, strict=True):
+        cells = [c.strip() for c in row.strip("|").split(" | ")]
+        assert cells[:3] == [entry.deck[:3], entry.slide, entry.what]
+        assert cells[3:5] == [f"`{entry.printed}`", f"`{entry.correct}`"]
+    assert lines.index(f"## Errata ({len(slides.ERRATA)})") < lines.index(
+        f"## Remarks ({len(slides.REMARKS)})"
+    )
+    # a pipe inside a cell is escaped, so that it cannot split the row
+    odd = slides.Erratum(slides.DECK_000, "a | b", "w", "x|y", 1, "e", "odd")
+    (row,) = slides.errata._errata_table((odd,))[2:]
+    assert row == "| 000 | a \\| b | w | `x\\|y` | `1` | e |"
+
+
+def test_fcn_remark_is_the_slide_model(keras):
+    """Deck 001's FCN: softmax in the 1×1 convolution, then global average pooling."""
+    remark = next(r for r in slides.REMARKS if r.key == "fcn-softmax-before-gap")
+    from cnn_course import models
+
+    fcn = models.fcn_gap()
+    assert fcn.get_layer("class_map").activation.__name__ == "softmax"
+    assert isinstance(fcn.layers[-1], keras.layers.GlobalAveragePooling2D)
+    assert remark.deck == slides.DECK_001 and "softmax" in remark.printed

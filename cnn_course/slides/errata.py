@@ -16,6 +16,7 @@ __all__ = [
     "Erratum",
     "REMARKS",
     "errata_for",
+    "errata_markdown",
 ]
 
 
@@ -102,7 +103,8 @@ ERRATA: tuple[Erratum, ...] = (
         11,
         -11,
         "The window's left column is padding (0, 0, 0) and its right column is 6, 0, 5: "
-        "0 - (6 + 0 + 5) = -11. The minus sign was lost.",
+        "0 - (6 + 0 + 5) = -11. The minus sign is missing as extracted: it may have been "
+        "lost in the extraction of the deck to text rather than on the slide.",
         "padded-output-3-0",
     ),
     Erratum(
@@ -132,7 +134,8 @@ ERRATA: tuple[Erratum, ...] = (
         (10, 10, 46),
         (10, 10, 16),
         "CONV2 has 16 filters: its own size 1 600 = 10·10·16 and POOL2's (5, 5, 16) on the "
-        "same slide say so; (14 - 5)/1 + 1 = 10.",
+        "same slide say so; (14 - 5)/1 + 1 = 10. 46 is the value as extracted: a 1 read as "
+        "a 4 in the extraction of the deck to text may be all there is to it.",
         "lenet-fr-conv2-shape",
     ),
     Erratum(
@@ -187,19 +190,6 @@ ERRATA: tuple[Erratum, ...] = (
         "why-conv-params",
     ),
     Erratum(
-        DECK_003,
-        "7x7 input (spatially) assume 3x3 filter applied with stride 3?",
-        "output size of a 3×3 filter with stride 3 on a 7×7 input",
-        "doesn't fit! cannot apply 3x3 filter on 7x7 input with stride 3.",
-        2,
-        "(7 - 3)/3 + 1 = 2.33 is not an integer. Deck 000 (Summary, Remark 1), deck 002 "
-        "(Sommaire des notations) and deck 003's own 'CONV Layer in Pytorch' slide round it "
-        "down: a 2×2 output. Keras Conv2D(padding='valid') does the same and silently never "
-        "reads the last row and column of the input (index 6). Both readings say something "
-        "true: the stride does not tile the input, and the frameworks floor.",
-        "stride3-doesnt-fit",
-    ),
-    Erratum(
         DECK_004,
         "Pooling",
         "index of the input in the max (and average) pooling formula",
@@ -213,25 +203,15 @@ ERRATA: tuple[Erratum, ...] = (
     ),
     Erratum(
         DECK_004,
-        "Convolution",
-        "bias in the multi-channel convolution formula",
-        "o[j,i] = b[j,i] + Σ_c (x_c ⋆ u_c)[j,i]",
-        "o[j,i] = b + Σ_c (x_c ⋆ u_c)[j,i]",
-        "The slide says u and b are shared parameters: one bias per kernel, added at every "
-        "position (Keras Conv2D has a bias of shape (filters,)). A bias b[j,i] per position "
-        "is the locally connected layer's (deck 001: 24 × 24 biases).",
-        "conv-bias-shared",
-    ),
-    Erratum(
-        DECK_004,
         "AlexNet (Krizhevsky et al, 2012)",
-        "neurons in AlexNet's first convolutional layer",
+        "neurons in AlexNet's first convolutional layer (the paper's figure 2 caption)",
         253_440,
         290_400,
-        "The first layer has 96 kernels of 11×11×3 with stride 4 and a 55×55 output: "
-        "55·55·96 = 290 400 (the caption's other counts are right: 27·27·256 = 186 624, "
-        "13·13·384 = 64 896, 13·13·256 = 43 264). The caption's 150 528 = 224·224·3 input "
-        "does not give 55 either — (224 - 11)/4 + 1 = 54.25 — a 227×227 input does.",
+        "The number is Krizhevsky et al.'s own (2012, caption of figure 2); the deck quotes "
+        "it faithfully. The first layer has 96 kernels of 11×11×3 with stride 4 and a 55×55 "
+        "output: 55·55·96 = 290 400 (the caption's other counts are right: 27·27·256 = "
+        "186 624, 13·13·384 = 64 896, 13·13·256 = 43 264). The caption's 150 528 = 224·224·3 "
+        "input does not give 55 either — (224 - 11)/4 + 1 = 54.25 — a 227×227 input does.",
         "alexnet-first-layer-neurons",
     ),
 )
@@ -294,6 +274,19 @@ REMARKS: tuple[Erratum, ...] = (
         "keras-applications-version",
     ),
     Erratum(
+        DECK_001,
+        "Fully Convolutional Networks",
+        "the order of the softmax and the global average pooling",
+        'Conv2D(num_classes, (1, 1), activation="softmax") → GlobalAveragePooling2D()',
+        "Conv2D(num_classes, (1, 1)) → GlobalAveragePooling2D() → softmax",
+        "Not wrong, but unusual: with the softmax first, the network's output is the average "
+        "of one probability vector per position (still ten probabilities adding up to 1). "
+        "The usual order (Lin et al. 2013, Network in Network; GoogLeNet, ResNet) averages "
+        "the class scores over the positions and applies one softmax to the average. "
+        "Notebook 09 trains both on the same data with the same seed.",
+        "fcn-softmax-before-gap",
+    ),
+    Erratum(
         DECK_003,
         "Pooling Layer",
         "output size of a pooling layer",
@@ -331,6 +324,80 @@ REMARKS: tuple[Erratum, ...] = (
         "French deck says ('3 millions de caractéristiques'); the same slip as its 64×64×3 line.",
         "pixels-vs-values",
     ),
+    Erratum(
+        DECK_003,
+        "7x7 input (spatially) assume 3x3 filter applied with stride 3?",
+        "output size of a 3×3 filter with stride 3 on a 7×7 input",
+        "doesn't fit! cannot apply 3x3 filter on 7x7 input with stride 3.",
+        2,
+        "The deck is right that it does not fit: (7 - 3)/3 + 1 = 2.33 is not an integer, so "
+        "the windows do not tile the input. The frameworks floor instead of refusing: deck 000 "
+        "(Summary, Remark 1), deck 002 (Sommaire des notations) and deck 003's own 'CONV Layer "
+        "in Pytorch' slide round down to a 2×2 output, and Keras Conv2D(padding='valid') "
+        "silently never reads the last row and column of the input (index 6).",
+        "stride3-doesnt-fit",
+    ),
+    Erratum(
+        DECK_004,
+        "Convolution",
+        "bias in the multi-channel convolution formula",
+        "o[j,i] = b[j,i] + Σ_c (x_c ⋆ u_c)[j,i]",
+        "o[j,i] = b + Σ_c (x_c ⋆ u_c)[j,i]",
+        "Notation: the slide says u and b are shared parameters, so b[j,i] is the same number "
+        "at every position — one bias per kernel (Keras Conv2D has a bias of shape "
+        "(filters,)). A different bias b[j,i] per position would be the locally connected "
+        "layer's (deck 001: 24 × 24 biases).",
+        "conv-bias-shared",
+    ),
+    Erratum(
+        DECK_003,
+        "Zero-pad is most common in practice",
+        "what zero padding does for translations",
+        "We pad all around the image to hold the translational invariance.",
+        "Padding keeps the output as large as the input; it adds no invariance.",
+        "A 'same' convolution of a shifted image is the shifted feature map, up to the border "
+        "where zeros come in: padding keeps the convolution equivariant over the whole image, "
+        "not invariant. Shift 1 000 MNIST digits by one pixel: with or without padding, about "
+        "1 % of the active first-layer values stay the same (notebook 05).",
+        "padding-translational-invariance",
+    ),
+    Erratum(
+        DECK_003,
+        "Pooling Layer",
+        "what pooling does for translations",
+        "Introduces the spatial invariance (as long we pad all around input x, y dim)",
+        "Pooling makes the activations partly invariant to small shifts; padding plays no part",
+        "Shift 1 000 MNIST digits by one pixel: about a fifth of the active values survive one "
+        "2×2 max pooling unchanged and two fifths survive two (1 % without pooling); a shift by "
+        "the stride is not absorbed at all, it moves the pooled map by one cell. The same "
+        "numbers with and without padding (notebook 05). Deck 004 says it carefully: "
+        "'(slightly) invariant to small translations'.",
+        "pooling-translational-invariance",
+    ),
+    Erratum(
+        DECK_001,
+        "Fully Convolutional Networks",
+        "what the dense layer equivalent to a convolution costs",
+        "Computational complexity is higher because we store a very large matrix!",
+        "Storage is higher: the matrix is stored; the arithmetic is higher too",
+        "Storing a matrix is memory, not computational complexity. Both grow: for the 5×5 "
+        "convolution of a 28×28 image (24×24 output), the dense layer stores a 576 × 784 "
+        "matrix, 451 584 weights, where the convolution stores 25 (plus its bias); a forward "
+        "pass costs 451 584 multiply-adds instead of 576 × 25 = 14 400 (notebook 01).",
+        "storage-not-complexity",
+    ),
+    Erratum(
+        DECK_002,
+        "Transfer learning avec peu de données",
+        "which layers to keep and which to retrain",
+        "ne conservez que la dernière couche",
+        "ne réentraînez que la dernière couche (conservez toutes les autres)",
+        "Read literally, 'keep only the last layer' throws away every pretrained layer. The "
+        "figure and the practice mean the opposite: keep (freeze) the pretrained layers and "
+        "retrain only a new last layer, the head (regime 'head' of notebook 10). The next "
+        "slide's plural, 'les dernières couches', retrains the last blocks as well ('top').",
+        "keep-only-the-last-layer",
+    ),
 )
 
 
@@ -362,3 +429,84 @@ def errata_for(deck: str) -> tuple[Erratum, ...]:
         numbers = ", ".join(name[:3] for name in DECKS)
         raise ValueError(f"unknown deck {deck!r}; the decks are {numbers} (or their file names)")
     return tuple(e for e in ERRATA if e.deck == matches[0])
+
+
+# --------------------------------------------------------------------------- errata page
+
+
+def _cell(value: object, code: bool = False) -> str:
+    """One Markdown table cell: pipes escaped, code spans for printed and correct values."""
+    text = str(value).replace("|", "\\|")
+    if code:
+        return f"`{text}`"
+    return text.replace("<", "&lt;")
+
+
+def _errata_table(entries: tuple[Erratum, ...]) -> list[str]:
+    lines = [
+        "| Deck | Slide | What | Printed | Correct | Explanation |",
+        "|---|---|---|---|---|---|",
+    ]
+    for e in entries:
+        cells = [
+            e.deck[:3],
+            _cell(e.slide),
+            _cell(e.what),
+            _cell(e.printed, code=True),
+            _cell(e.correct, code=True),
+            _cell(e.explanation),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def errata_markdown() -> str:
+    """The errata page of the decks in Markdown: a table of :data:`ERRATA`, one of :data:`REMARKS`.
+
+    Each row gives the deck, the slide, what is printed, the correct value and the
+    explanation, so that an instructor can correct their slides. ``docs/errata.md`` is
+    this page; write it again after changing an erratum or a remark::
+
+        python -c "from cnn_course import slides; print(slides.errata_markdown(), end='')" \\
+            > docs/errata.md
+
+    Returns
+    -------
+    str
+        Markdown, ending with a newline.
+
+    Examples
+    --------
+    >>> page = errata_markdown()
+    >>> page.splitlines()[0]
+    '# Errata of the lecture decks'
+    >>> sum(line.startswith("| 00") for line in page.splitlines()) == len(ERRATA) + len(REMARKS)
+    True
+    >>> row = "| 002 | Stride | output[0, 2] of the 7×7 ∗ 3×3 stride-2 convolution | `83` | `88` |"
+    >>> row in page
+    True
+    """
+    decks = [f"- **{name[:3]}** — {title} (`{name}`)" for name, title in DECKS.items()]
+    lines = [
+        "# Errata of the lecture decks",
+        "",
+        "Every number the course's five lecture decks print is recomputed by the course. Where a",
+        "deck prints a wrong value, the first table gives the value as printed, the correct one",
+        "and how to get it; the second lists remarks: wording, notation or choices that change no",
+        "number. The decks reached the course as text extracted from the slides, so a slip may",
+        "come from the extraction rather than the slide itself. This page is generated from",
+        "`cnn_course.slides.ERRATA` and `cnn_course.slides.REMARKS`.",
+        "",
+        "The decks:",
+        "",
+        *decks,
+        "",
+        f"## Errata ({len(ERRATA)})",
+        "",
+        *_errata_table(ERRATA),
+        "",
+        f"## Remarks ({len(REMARKS)})",
+        "",
+        *_errata_table(REMARKS),
+    ]
+    return "\n".join(lines) + "\n"

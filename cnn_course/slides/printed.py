@@ -29,6 +29,9 @@ __all__ = [
     "CONVNET_39_INPUT_SHAPE",
     "CONVNET_39_LAYERS",
     "CONVNET_39_SHAPES",
+    "CONV_NEURONS_GRID",
+    "CONV_NEURONS_PER_REGION",
+    "CONV_NEURONS_REGION",
     "DECKS",
     "DECK_000",
     "DECK_001",
@@ -78,6 +81,8 @@ __all__ = [
     "POOL_IMAGE_4X4",
     "POOL_MAX_2X2",
     "POOL_MAX_3X3",
+    "RESNET_FIGURE_GFLOPS",
+    "RESNET_FIGURE_PARAMETER_LAYERS",
     "RGB_LRF_5_MAPS_PARAMS",
     "STEP_IMAGE_6X6",
     "STEP_IMAGE_EDGES",
@@ -296,6 +301,10 @@ OUTPUT_SIZE_EXAMPLES: tuple[OutputSizeExample, ...] = (
     OutputSizeExample(DECK_003, "CNN: The Volume Shrinks", 32, 5, 0, 1, 28),
     OutputSizeExample(DECK_003, "CNN: The Volume Shrinks", 28, 5, 0, 1, 24),
     OutputSizeExample(DECK_003, "CNN: The Volume Shrinks, Example", 32, 5, 2, 1, 32),
+    # deck 004 "Convolution": the sizes are those of its two animations, lost in extraction
+    # (Dumoulin & Visin's "no padding, no strides" and "padding, strides" frames).
+    OutputSizeExample(DECK_004, "Convolution: No padding (P=0), no strides (S=1)", 4, 3, 0, 1, 2),
+    OutputSizeExample(DECK_004, "Convolution: Padding (P=1), strides (S=2)", 5, 3, 1, 2, 3),
 )
 
 # --------------------------------------------------------------------------- parameter counts
@@ -332,6 +341,14 @@ TEN_3X3X3_FILTERS_PARAMS = 280
 TEN_5X5X3_FILTERS_PARAMS = 760
 #: ... and an output volume of 32×32×10.
 TEN_5X5X3_FILTERS_OUTPUT_SHAPE = (32, 32, 10)
+#: Deck 003 "Convolution Layer - neurons": "CONV Layers consists of neurons arranged into a
+#: 3D Grid (28x28x6)" — six 5×5×3 filters on the 32×32×3 image of the deck's figures (the
+#: input size is in the lost figure; 32 - 5 + 1 = 28) ...
+CONV_NEURONS_GRID = (28, 28, 6)
+#: ... and "There will be 6 different neurons looking at the same region in the input
+#: volume": the depth column of 6 neurons over one 5×5×3 region.
+CONV_NEURONS_PER_REGION = 6
+CONV_NEURONS_REGION = (5, 5, 3)
 #: What deck 002 "Pourquoi des convolutions ?" prints for six 5×5 filters on the
 #: 32×32×3 input: ``25 + 1 = 26, × 6 = 156`` — the 3 input channels are forgotten.
 WHY_CONV_PARAMS_PRINTED = 156
@@ -479,6 +496,13 @@ VGG_INPUT_SHAPE = (224, 224, 3)
 VGG16_LAYERS = _vgg((2, 2, 3, 3, 3))
 #: VGG-19 (deck 004's table: 143,667,240 parameters, depth 26).
 VGG19_LAYERS = _vgg((2, 2, 4, 4, 4))
+
+#: Deck 003 "A Common Architecture: ResNet", the ResNet paper's figure 3 caption: "the VGG-19
+#: model (19.6 billion FLOPs)", "a plain network with 34 parameter layers (3.6 billion FLOPs)"
+#: and "a residual network with 34 parameter layers (3.6 billion FLOPs)". The paper's FLOPs
+#: are multiply-adds for one 224×224 image, in billions.
+RESNET_FIGURE_GFLOPS = MappingProxyType({"VGG-19": 19.6, "plain-34": 3.6, "ResNet-34": 3.6})
+RESNET_FIGURE_PARAMETER_LAYERS = 34
 
 #: AlexNet's input, 227×227×3: the size its layer shapes need (see :data:`ERRATA`).
 ALEXNET_INPUT_SHAPE = (227, 227, 3)

@@ -594,3 +594,61 @@ def show_stride_windows(n: int, f: int, p: int = 0, s: int = 1, ax: Axes | None 
             )
     ax.set_title("\n".join([heading, *textwrap.wrap(detail, 50)]))
     return ax
+
+
+@course_style
+def show_window_positions(n: int, f: int, p: int = 0, s: int = 1) -> Figure:
+    """Draw every position of an ``f×f`` window on an ``n×n`` input, padding ``p``, stride ``s``.
+
+    One panel per output value, in reading order, like the frames of deck 004's
+    "Padding (P=1), strides (S=2)" animation: the padded input with its zero padding in
+    grey and the window outlined; each panel's title names the output value it computes
+    and how many of the window's cells are real pixels (the rest is padding). The number
+    of panels is the output size squared, from :func:`cnn_course.shapes.conv_output_size`.
+
+    Parameters
+    ----------
+    n, f, p, s : int
+        Input size, filter size, padding and stride.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> fig = show_window_positions(5, 3, p=1, s=2)
+    >>> len(fig.axes), fig.axes[0].get_title()
+    (9, 'output[0, 0]: 4 pixels')
+    >>> print(fig.get_suptitle())
+    n=5, f=3, p=1, s=2 → output 3×3
+    >>> plt.close(fig)
+    """
+    out = shapes.conv_output_size(n, f, p, s)
+    size = n + 2 * p
+    is_padding = np.ones((size, size), dtype=bool)
+    is_padding[p : p + n, p : p + n] = False
+    cell = min(0.22, MAX_WIDTH / (out * (size + 1)))
+    fig, axes = plt.subplots(
+        out,
+        out,
+        figsize=(out * (size * cell + 0.3), out * (size * cell + 0.5)),
+        layout="constrained",
+        squeeze=False,
+    )
+    for i in range(out):
+        for j in range(out):
+            ax = axes[i, j]
+            show_matrix(
+                np.zeros((size, size)),
+                ax=ax,
+                annotate=False,
+                colors=np.ones((size, size, 4)),
+                shade=is_padding,
+            )
+            _outline(ax, i * s, j * s, f, f, gid="window")
+            window = ~is_padding[i * s : i * s + f, j * s : j * s + f]
+            ax.set_title(f"output[{i}, {j}]: {int(window.sum())} pixels", fontsize="small")
+    fig.suptitle(f"n={n}, f={f}, p={p}, s={s} → output {size_text(out, out)}")
+    return fig
