@@ -29,6 +29,7 @@ import dataclasses
 import math
 import os
 from collections.abc import Mapping, Sequence
+from numbers import Real
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -51,8 +52,11 @@ __all__ = [
     "fit_course_recipe",
     "fit_reference_recipe",
     "learning_rate_schedule",
+    "learning_rates",
     "recipe_for",
     "scale_images",
+    "training_dataset",
+    "validation_dataset",
 ]
 
 
@@ -283,9 +287,51 @@ def _without_autotune(dataset: Any) -> Any:
     return dataset.with_options(options)
 
 
-def _dataset(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int) -> Any:
-    """An endless, shuffled, batched pipeline of (float32 [0,1] images, labels)."""
+def training_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int = 0) -> Any:
+    """The course recipe's input pipeline: endless, shuffled, batched, scaled per batch.
+
+    A ``tf.data.Dataset`` of ``(images, labels)`` batches: float32 images (B, 28, 28, 1)
+    in [0, 1] and int64 labels. It never ends (``.repeat()``), so ``fit`` needs
+    ``steps_per_epoch = ceil(N / batch_size)`` to know where an epoch stops; in return
+    Keras keeps one iterator for the whole fit and never waits to tear one down. The
+    pixels stay uint8 until a batch is drawn (no float copy of the data set), and
+    autotuning is off (a fixed ``prefetch(2)`` is all a cheap scaling needs).
+
+    Parameters
+    ----------
+    x : numpy.ndarray of uint8, shape (N, 28, 28)
+        Images as :func:`cnn_course.data.load_mnist` (or ``load_fashion_mnist``) returns them.
+    y : numpy.ndarray of int, shape (N,)
+        Their labels 0–9.
+    batch_size : int
+        Images per batch.
+    seed : int
+        Seeds the shuffling (a new order every epoch, the same orders every run).
+
+    Returns
+    -------
+    tf.data.Dataset
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`check_mnist`, or if the batch size or the seed is not a whole number
+        (>= 1, >= 0).
+
+    Examples
+    --------
+    >>> x, y = np.full((5, 28, 28), 255, np.uint8), np.arange(5)
+    >>> images, labels = next(iter(training_dataset(x, y, batch_size=4)))
+    >>> tuple(images.shape), images.dtype.name, float(images.numpy().max())
+    ((4, 28, 28, 1), 'float32', 1.0)
+    >>> batches = training_dataset(x, y, batch_size=4).take(3)  # it never ends: take(3)
+    >>> [int(labels.shape[0]) for _, labels in batches]
+    [4, 4, 4]
+    """
     tf = _lazy.tensorflow()
+    x, y = check_mnist(x, y, "training")
+    batch_size = _checks.positive_int(batch_size, "the batch size")
+    seed = _checks.non_negative_int(seed, "the seed")
 
     def scale(images: tf.Tensor, labels: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
         return tf.cast(images, tf.float32)[..., tf.newaxis] / 255.0, labels
@@ -301,10 +347,24 @@ def _dataset(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int) -> Any:
     )
 
 
-def _validation_dataset(x: np.ndarray, y: np.ndarray) -> Any:
-    """A finite pipeline for validation (Keras builds a new iterator for it every epoch)."""
+def validation_dataset(x: np.ndarray, y: np.ndarray, batch_size: int = 1000) -> Any:
+    """A finite pipeline of held-out images for ``fit(validation_data=...)``.
+
+    Scaled to [0, 1] once, in order, batches of ``batch_size``, autotuning off (Keras
+    builds a new iterator for it at every epoch's validation pass).
+
+    Examples
+    --------
+    >>> x, y = np.zeros((2500, 28, 28), np.uint8), np.zeros(2500, int)
+    >>> [int(labels.shape[0]) for _, labels in validation_dataset(x, y)]
+    [1000, 1000, 500]
+    """
     tf = _lazy.tensorflow()
-    return _without_autotune(tf.data.Dataset.from_tensor_slices((scale_images(x), y)).batch(1000))
+    x, y = check_mnist(x, y, "validation")
+    batch_size = _checks.positive_int(batch_size, "the batch size")
+    return _without_autotune(
+        tf.data.Dataset.from_tensor_slices((scale_images(x), y)).batch(batch_size)
+    )
 
 
 def _recipe(value: object) -> Recipe:
@@ -342,6 +402,47 @@ def learning_rate_schedule(recipe: Recipe, total_steps: int) -> Any:
         warmup_target=recipe.peak_learning_rate,
         warmup_steps=warmup,
     )
+
+
+def learning_rates(schedule: Any, total_steps: int) -> np.ndarray:
+    """The learning rate a schedule gives at every optimizer step ``0 … total_steps − 1``.
+
+    What to draw to see a schedule (``viz.plot_learning_rate``); a constant rate (a float,
+    as in ``Adam(learning_rate=1e-3)``) gives a flat line.
+
+    Parameters
+    ----------
+    schedule : keras.optimizers.schedules.LearningRateSchedule or float
+        E.g. :func:`learning_rate_schedule`'s result.
+    total_steps : int
+        Steps of the fit.
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (total_steps,)
+
+    Examples
+    --------
+    >>> recipe = Recipe(epochs=1, batch_size=1, peak_learning_rate=5e-3, warmup_fraction=0.2)
+    >>> rates = learning_rates(learning_rate_schedule(recipe, 100), 100)
+    >>> rates.shape, int(rates.argmax()), round(float(rates.max()), 5)
+    ((100,), 20, 0.005)
+    >>> learning_rates(1e-3, 3).tolist()
+    [0.001, 0.001, 0.001]
+    """
+    total_steps = _checks.positive_int(total_steps, "the number of steps")
+    if isinstance(schedule, Real) and not isinstance(schedule, bool | np.bool_):
+        rate = _checks.real(schedule, "the learning rate", 0.0, open_low=True)
+        return np.full(total_steps, rate)
+    if not callable(schedule):
+        raise TypeError(
+            "the schedule must be a Keras learning-rate schedule or a number, "
+            f"got {type(schedule).__name__}"
+        )
+    tf = _lazy.tensorflow()
+    # Keras schedules take one step at a time (a warm-up is a `cond`): one traced call per step
+    rate_at = tf.function(schedule, autograph=False)
+    return np.array([float(rate_at(tf.constant(step))) for step in range(total_steps)])
 
 
 # --------------------------------------------------------------------------------------
@@ -434,7 +535,7 @@ def fit_course_recipe(
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
             raise ValueError("validation_data must be a pair (images, labels)")
         x_val, y_val = check_mnist(*validation_data, what="validation")
-        validation_data = _validation_dataset(x_val, y_val)
+        validation_data = validation_dataset(x_val, y_val)
     if recipe.train_size is not None and recipe.train_size < len(y_train):
         x_train, y_train = subset(x_train, y_train, recipe.train_size, seed=seed)
 
@@ -450,7 +551,7 @@ def fit_course_recipe(
     if checkpoint_dir is not None:
         all_callbacks.append(keras.callbacks.BackupAndRestore(backup_dir=os.fspath(checkpoint_dir)))
     return model.fit(
-        _dataset(x_train, y_train, batch_size, seed),
+        training_dataset(x_train, y_train, batch_size, seed),
         epochs=epochs,
         steps_per_epoch=steps_per_epoch,
         validation_data=validation_data,

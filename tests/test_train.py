@@ -94,6 +94,90 @@ def test_learning_rate_schedule_warms_up_then_decays():
     assert rates[-1] == pytest.approx(0.0, abs=1e-9)
 
 
+def test_learning_rates_match_the_schedule_step_by_step():
+    recipe = train.Recipe(epochs=2, batch_size=10, peak_learning_rate=0.01, warmup_fraction=0.25)
+    schedule = train.learning_rate_schedule(recipe, total_steps=40)
+    rates = train.learning_rates(schedule, 40)
+    assert rates.shape == (40,) and rates.dtype == np.float64
+    assert np.allclose(rates, [float(schedule(step)) for step in range(40)])
+    # what Adam really uses: its learning rate after each optimizer step
+    optimizer = keras.optimizers.Adam(learning_rate=schedule)
+    variable = keras.Variable(np.zeros(3, np.float32))
+    seen = []
+    for _ in range(12):
+        seen.append(float(optimizer.learning_rate))
+        optimizer.apply([keras.ops.ones(3)], [variable])
+    assert np.allclose(seen, rates[:12])
+    assert train.learning_rates(1e-3, 4).tolist() == [1e-3] * 4
+
+
+@pytest.mark.parametrize(
+    ("schedule", "steps", "error", "message"),
+    [
+        ("cosine", 10, TypeError, "a Keras learning-rate schedule or a number, got str"),
+        (True, 10, TypeError, "a Keras learning-rate schedule or a number, got bool"),
+        (0.0, 10, ValueError, r"the learning rate must lie in \(0, ∞\)"),
+        (1e-3, 0, ValueError, "the number of steps must be a whole number >= 1"),
+        (1e-3, 2.5, TypeError, "the number of steps must be a whole number"),
+    ],
+)
+def test_learning_rates_refuse_bad_input(schedule, steps, error, message):
+    with pytest.raises(error, match=message):
+        train.learning_rates(schedule, steps)
+
+
+def test_training_dataset_is_the_recipes_pipeline(mnist):
+    (x_train, y_train), _ = mnist
+    x, y = x_train[:100], y_train[:100]
+    batches = list(train.training_dataset(x, y, batch_size=32, seed=3).take(8))
+    assert [int(labels.shape[0]) for _, labels in batches] == [32] * 8  # endless: no short batch
+    images = np.concatenate([b[0].numpy() for b in batches[:3]] + [batches[3][0][:4].numpy()])
+    labels = np.concatenate([b[1].numpy() for b in batches[:4]])[:100]
+    # the first epoch (100 images) is a shuffle of the 100 images, scaled to [0, 1]
+    order = [
+        int(np.flatnonzero((x == img[..., 0] * 255).reshape(100, -1).all(1))[0])
+        for img in np.round(images * 255) / 255
+    ]
+    assert sorted(order) == list(range(100)) and order != list(range(100))
+    assert np.array_equal(labels, y[order])
+    assert images.dtype == np.float32 and images.shape[1:] == (28, 28, 1)
+    assert np.array_equal(images[..., 0], x[order] / np.float32(255))
+    # the same seed, the same order; another seed, another order
+    again = next(iter(train.training_dataset(x, y, batch_size=32, seed=3)))[1].numpy()
+    other = next(iter(train.training_dataset(x, y, batch_size=32, seed=4)))[1].numpy()
+    assert np.array_equal(again, batches[0][1].numpy()) and not np.array_equal(other, again)
+
+
+def test_validation_dataset_keeps_the_order(mnist):
+    _, (x_test, y_test) = mnist
+    batches = list(train.validation_dataset(x_test[:250], y_test[:250], batch_size=100))
+    assert [int(labels.shape[0]) for _, labels in batches] == [100, 100, 50]
+    assert np.array_equal(np.concatenate([b[1] for b in batches]), y_test[:250])
+    assert np.allclose(batches[2][0].numpy(), train.scale_images(x_test[200:250]))
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "message"),
+    [
+        (
+            lambda x, y: train.training_dataset(x / 255, y, 32),
+            TypeError,
+            "training images must be uint8",
+        ),
+        (lambda x, y: train.training_dataset(x, y[:-1], 32), ValueError, "but 9 labels"),
+        (lambda x, y: train.training_dataset(x, y, 0), ValueError, "batch size must be a whole"),
+        (lambda x, y: train.training_dataset(x, y, 32, seed=-1), ValueError, "the seed must be"),
+        (lambda x, y: train.training_dataset(x, y, True), TypeError, "batch size must be a whole"),
+        (lambda x, y: train.validation_dataset(x, y + 5), ValueError, "validation labels must be"),
+        (lambda x, y: train.validation_dataset(x, y, 2.0), TypeError, "batch size must be a whole"),
+    ],
+)
+def test_pipelines_refuse_bad_input(make, error, message):
+    x, y = np.zeros((10, 28, 28), np.uint8), np.arange(10)
+    with pytest.raises(error, match=message):
+        make(x, y)
+
+
 @pytest.mark.parametrize(
     ("x", "y", "error", "message"),
     [

@@ -251,6 +251,25 @@ def test_show_stride_windows_explains_a_filter_that_does_not_fit():
         viz.show_stride_windows(7, 3, 0, 0)
 
 
+def test_show_window_positions_draws_one_panel_per_output_value():
+    """Deck 004's P = 1, S = 2 figure: 5×5 input, 3×3 window, 3×3 output."""
+    fig = viz.show_window_positions(5, 3, p=1, s=2)
+    assert len(fig.axes) == 9  # (5 + 2 - 3)//2 + 1 = 3 positions per side
+    corners = []
+    for ax in fig.axes:
+        (window,) = patches(ax, "window")
+        corners.append((round(window.get_y() + 0.5), round(window.get_x() + 0.5)))
+    assert corners == [(i, j) for i in (0, 2, 4) for j in (0, 2, 4)]
+    # real pixels under each window = what ops.coverage counts, summed over the window
+    seen = [int(ax.get_title().split(": ")[1].split()[0]) for ax in fig.axes]
+    assert seen == [4, 6, 4, 6, 9, 6, 4, 6, 4]
+    assert sum(seen) == ops.coverage((5, 5), 3, stride=2, padding=1).sum()
+    colors = fig.axes[0].images[0].get_array()
+    assert np.allclose(colors[0, 0], to_rgba(viz.PADDING_COLOR))
+    with pytest.raises(ValueError, match="stride"):
+        viz.show_window_positions(5, 3, 1, 0)
+
+
 # --------------------------------------------------------------------------- filters and maps
 
 
@@ -387,7 +406,8 @@ INTEGER_PARAMETERS = [
     ("show_pooling", {"x": SMALL}, "f", "the pooling window size"),
     ("show_pooling", {"x": SMALL}, "s", "the stride"),
     *[
-        ("show_stride_windows", {"n": 7, "f": 3}, k, w)
+        (name, {"n": 7, "f": 3}, k, w)
+        for name in ("show_stride_windows", "show_window_positions")
         for k, w in [
             ("n", "the input size"),
             ("f", "the filter size"),
@@ -403,6 +423,7 @@ INTEGER_PARAMETERS = [
     ("show_images", {"images": np.zeros((3, 5, 5))}, "max_images", "max_images"),
     ("show_first_layer_filters", {"kernel": np.zeros((3, 3, 3, 4))}, "ncols", "ncols"),
     ("show_feature_maps_by_depth", {"maps": {"a": np.zeros((4, 4, 2))}}, "channels", "channels"),
+    ("plot_learning_rates", {"rates": {"a": [1e-3]}}, "steps_per_epoch", "the steps per epoch"),
 ]
 
 

@@ -34,6 +34,7 @@ from cnn_course.exercises import (
     nb05,
     nb06,
     nb07,
+    nb08,
     nb09,
     nb10,
     nb11,
@@ -51,7 +52,7 @@ __all__ = [
     "run_check",
 ]
 
-_MODULES = (nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb09, nb10, nb11)
+_MODULES = (nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10, nb11)
 
 #: Every exercise of the course by name (``"ex03_1"``), in notebook order.
 EXERCISES: Mapping[str, Exercise] = MappingProxyType(

@@ -4,11 +4,12 @@ Everything a notebook draws is importable from here (``from cnn_course import vi
 viz.show_matrix(...)``); the functions live in modules by kind:
 
 * :mod:`cnn_course.viz.matrices` — :func:`show_matrix`, :func:`show_convolution`,
-  :func:`show_pooling`, :func:`show_stride_windows`: small matrices with a number in
-  every cell and the windows that slide over them, as on the slides;
+  :func:`show_pooling`, :func:`show_stride_windows`, :func:`show_window_positions`: small
+  matrices with a number in every cell and the windows that slide over them, as on the slides;
 * :mod:`cnn_course.viz.images` — :func:`show_kernels`, :func:`show_feature_maps`,
   :func:`side_by_side`, :func:`show_images`: what a network holds, as pictures;
-* :mod:`cnn_course.viz.curves` — :func:`plot_history`, :func:`plot_confusion_matrix`;
+* :mod:`cnn_course.viz.curves` — :func:`plot_history`, :func:`plot_runs`,
+  :func:`plot_learning_rates`, :func:`plot_confusion_matrix`;
 * :mod:`cnn_course.viz.explain` — what a trained network sees: first-layer filters,
   feature maps by depth, maximum-response images, ascent curves, Deep Dream, Grad-CAM;
 * ``cnn_course.viz._style`` — the course look shared by all of them (colours, font
@@ -53,7 +54,12 @@ from cnn_course.viz._style import (
     WRONG_COLOR,
     course_style,
 )
-from cnn_course.viz.curves import plot_confusion_matrix, plot_history
+from cnn_course.viz.curves import (
+    plot_confusion_matrix,
+    plot_history,
+    plot_learning_rates,
+    plot_runs,
+)
 from cnn_course.viz.explain import (
     grad_cam_overlay,
     plot_ascent,
@@ -69,6 +75,7 @@ from cnn_course.viz.matrices import (
     show_matrix,
     show_pooling,
     show_stride_windows,
+    show_window_positions,
 )
 
 __all__ = [
@@ -90,6 +97,8 @@ __all__ = [
     "plot_ascent",
     "plot_confusion_matrix",
     "plot_history",
+    "plot_learning_rates",
+    "plot_runs",
     "show_deep_dream",
     "show_feature_maps_by_depth",
     "show_first_layer_filters",
@@ -102,5 +111,6 @@ __all__ = [
     "show_matrix",
     "show_pooling",
     "show_stride_windows",
+    "show_window_positions",
     "side_by_side",
 ]

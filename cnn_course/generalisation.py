@@ -1,0 +1,582 @@
+"""Overfitting on a small training set, and what helps: one experiment, one table.
+
+The slide's MNIST convnet reaches 0.99 on 60 000 training images. On a few hundred or a
+thousand it learns its training images by heart: the training accuracy reaches 1 while the
+accuracy on held-out images stops well below, and the validation loss turns back up. The
+classic remedies — dropout, data augmentation, weight decay, batch normalisation, early
+stopping — are each a change of one or two lines to the same network
+(:func:`regularised_convnet`) or to its fit (:func:`fit_variant`), so they can be measured on
+the same data (:func:`small_mnist`) with the same seeds and gathered in one table
+(:func:`compare`, :func:`format_results`; the tables measured with seeds 0 and 1 are in
+``docs/benchmarks.md``). Chollet, *Deep Learning with Python*, ch. 8 runs the
+same experiment on cats and dogs; Géron, *Hands-On Machine Learning*, ch. 11 and 14 covers
+the techniques.
+
+Every variant trains with Adam at Keras' default rate (``1e-3``, as on the slide) for the same
+number of epochs (:data:`SETTING`, :data:`QUICK_SETTING` in quick mode) through the course's
+``tf.data`` pipeline (:func:`cnn_course.train.training_dataset`). The training accuracy in the
+table is measured after training in inference mode (dropout off, no augmentation), like the
+validation and test accuracies, so the three are comparable.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from cnn_course import _checks, _lazy, slides
+from cnn_course.data import load_mnist, subset
+from cnn_course.runtime import quick_mode
+from cnn_course.train import check_mnist, evaluate, training_dataset, validation_dataset
+
+if TYPE_CHECKING:
+    import keras
+
+__all__ = [
+    "AUGMENTATION",
+    "BATCH_NORM_MOMENTUM",
+    "DROPOUT_RATE",
+    "QUICK_SETTING",
+    "SETTING",
+    "VARIANTS",
+    "WEIGHT_DECAY",
+    "Result",
+    "Setting",
+    "SmallData",
+    "augmentation",
+    "compare",
+    "fit_variant",
+    "format_results",
+    "regularised_convnet",
+    "setting",
+    "small_mnist",
+    "stopping_epoch",
+]
+
+VARIANTS: Mapping[str, str] = MappingProxyType(
+    {
+        "baseline": "the slide's convnet without its dropout",
+        "dropout": "Dropout(0.5) before the dense layer, as on the slide",
+        "augmentation": "random rotations, shifts and zooms of the training images",
+        "weight_decay": "an L2 penalty on every weight",
+        "batch_norm": "BatchNormalization after each convolution",
+        "early_stopping": "EarlyStopping + ModelCheckpoint on the validation loss",
+    }
+)
+"""The variants :func:`compare` measures, in table order, with what each changes."""
+
+#: The slide's ``Dropout(0.5)`` (deck 001, as in :func:`cnn_course.models.mnist_convnet`).
+DROPOUT_RATE = 0.5
+#: The ``batch_norm`` variant's running-statistics momentum (Keras' default is 0.99).
+BATCH_NORM_MOMENTUM = 0.9
+#: The L2 penalty factor of the ``weight_decay`` variant: ``loss += 1e-3 · Σ w²``.
+WEIGHT_DECAY = 1e-3
+#: The ``augmentation`` variant's random transforms (Keras preprocessing-layer factors):
+#: rotation ±0.03 of a turn (about ±11°), shifts up to 10 % of the size, zoom up to ±10 %.
+AUGMENTATION: Mapping[str, float] = MappingProxyType(
+    {"rotation": 0.03, "translation": 0.1, "zoom": 0.1}
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Setting:
+    """The sizes and training lengths of the experiment.
+
+    Attributes
+    ----------
+    train_size : int
+        Training images (a class-balanced subset of the 60 000).
+    validation_size : int
+        Held-out images from the rest of the training set, scored after every epoch.
+    epochs : int
+        Epochs of every variant (early stopping may stop sooner).
+    batch_size : int
+        Images per step.
+    patience : int
+        Epochs without a better validation loss before early stopping stops.
+
+    Examples
+    --------
+    >>> Setting(train_size=1000, validation_size=2000, epochs=30).batch_size
+    32
+    >>> Setting(train_size=0, validation_size=2000, epochs=30)
+    Traceback (most recent call last):
+    ...
+    ValueError: the training-set size must be a whole number >= 1, got 0
+    """
+
+    train_size: int
+    validation_size: int
+    epochs: int
+    batch_size: int = 32
+    patience: int = 5
+
+    def __post_init__(self) -> None:
+        _checks.positive_int(self.train_size, "the training-set size")
+        _checks.positive_int(self.validation_size, "the validation-set size")
+        _checks.positive_int(self.epochs, "the number of epochs")
+        _checks.positive_int(self.batch_size, "the batch size")
+        _checks.positive_int(self.patience, "the patience")
+
+
+SETTING = Setting(train_size=1000, validation_size=2000, epochs=30)
+"""Full mode: 1 000 training images (100 per digit), 30 epochs."""
+QUICK_SETTING = Setting(train_size=500, validation_size=500, epochs=10, patience=3)
+"""Quick mode: 500 training images, 10 epochs."""
+
+
+def setting() -> Setting:
+    """:data:`SETTING`, or :data:`QUICK_SETTING` in quick mode.
+
+    >>> import os
+    >>> from unittest import mock
+    >>> with mock.patch.dict(os.environ, {"CNN_COURSE_QUICK": "1"}):
+    ...     setting().train_size
+    500
+    """
+    return QUICK_SETTING if quick_mode() else SETTING
+
+
+@dataclasses.dataclass(frozen=True)
+class SmallData:
+    """A small training set, a validation set and the test set, as uint8 images and labels."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+
+
+def small_mnist(
+    train_size: int, validation_size: int, seed: int = 0, arrays: Any = None
+) -> SmallData:
+    """A class-balanced MNIST training subset, a disjoint validation subset, the test set.
+
+    Both subsets come from the 60 000 training images and never share an image; the
+    10 000 test images stay whole (the final, untouched score).
+
+    Parameters
+    ----------
+    train_size, validation_size : int
+        How many images in each (together at most 60 000).
+    seed : int
+        Seed of the draws: the same seed gives the same images.
+    arrays : ((x_train, y_train), (x_test, y_test)), optional
+        Another data set of 28×28 uint8 images with labels 0–9 (e.g.
+        :func:`cnn_course.data.load_fashion_mnist`'s result); default MNIST.
+
+    Returns
+    -------
+    SmallData
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a size is not a whole number >= 1 or both do not fit in the training set.
+
+    Examples
+    --------
+    >>> data = small_mnist(1000, 2000)
+    >>> data.x_train.shape, np.bincount(data.y_train).tolist()[:3], data.x_val.shape
+    ((1000, 28, 28), [99, 112, 99], (2000, 28, 28))
+    >>> small_mnist(50_000, 20_000)
+    Traceback (most recent call last):
+    ...
+    ValueError: the training and validation images come from the 60000 training images: \
+50000 + 20000 is too many
+    """
+    train_size = _checks.positive_int(train_size, "the training-set size")
+    validation_size = _checks.positive_int(validation_size, "the validation-set size")
+    seed = _checks.non_negative_int(seed, "the seed")
+    try:
+        (x, y), (x_test, y_test) = load_mnist() if arrays is None else arrays
+    except (TypeError, ValueError):
+        raise TypeError(
+            "arrays must be ((x_train, y_train), (x_test, y_test)), as load_mnist() returns them"
+        ) from None
+    x, y = check_mnist(x, y, "training")
+    x_test, y_test = check_mnist(x_test, y_test, "test")
+    if train_size + validation_size > len(y):
+        raise ValueError(
+            f"the training and validation images come from the {len(y)} training images: "
+            f"{train_size} + {validation_size} is too many"
+        )
+    # draw indices, so that the validation images are drawn from the images left over
+    index = np.arange(len(y))
+    train_index, _ = subset(index, y, train_size, seed=seed)
+    rest = np.setdiff1d(index, train_index)
+    val_index, _ = subset(rest, y[rest], validation_size, seed=seed)
+    return SmallData(x[train_index], y[train_index], x[val_index], y[val_index], x_test, y_test)
+
+
+def augmentation(
+    rotation: float = AUGMENTATION["rotation"],
+    translation: float = AUGMENTATION["translation"],
+    zoom: float = AUGMENTATION["zoom"],
+    seed: int = 0,
+) -> keras.Sequential:
+    """Keras preprocessing layers that move, turn and zoom each training image at random.
+
+    Active only while training (``fit``); at inference (``predict``, ``evaluate``) they pass
+    the images through unchanged. No flips: a mirrored 2 is no digit, and a 6 turned upside
+    down is a 9. The empty border they create is filled with zeros, MNIST's black background.
+
+    Parameters
+    ----------
+    rotation : float
+        Largest rotation, in fractions of a full turn (0.03 ≈ 11°).
+    translation : float
+        Largest shift, as a fraction of the height and of the width.
+    zoom : float
+        Largest zoom in or out, as a fraction of the size.
+    seed : int
+        Seeds the random transforms.
+
+    Examples
+    --------
+    >>> layers = augmentation()
+    >>> [layer.__class__.__name__ for layer in layers.layers]
+    ['RandomRotation', 'RandomTranslation', 'RandomZoom']
+    >>> image = np.zeros((1, 28, 28, 1), np.float32)
+    >>> bool((layers(image, training=False) == image).numpy().all())  # inference: unchanged
+    True
+    >>> augmentation(rotation=-0.1)
+    Traceback (most recent call last):
+    ...
+    ValueError: the rotation factor must lie in [0, 0.5], got -0.1
+    """
+    rotation = _checks.real(rotation, "the rotation factor", 0.0, 0.5)
+    translation = _checks.real(translation, "the translation factor", 0.0, 1.0)
+    zoom = _checks.real(zoom, "the zoom factor", 0.0, 1.0, open_high=True)
+    seed = _checks.non_negative_int(seed, "the seed")
+    layers = _lazy.keras().layers
+    fill = {"fill_mode": "constant", "fill_value": 0.0}
+    return _lazy.keras().Sequential(
+        [
+            layers.RandomRotation(rotation, seed=seed, **fill),
+            layers.RandomTranslation(translation, translation, seed=seed + 1, **fill),
+            layers.RandomZoom(zoom, zoom, seed=seed + 2, **fill),
+        ],
+        name="augmentation",
+    )
+
+
+def regularised_convnet(variant: str = "baseline", seed: int = 0) -> keras.Model:
+    """The slide's MNIST convnet (deck 001), changed by one regulariser (:data:`VARIANTS`).
+
+    ``baseline`` is the slide's network without its dropout: conv 32 3×3 → pool → conv 64
+    3×3 → pool → flatten → dense 10 softmax (34 826 parameters). ``early_stopping`` is the
+    same network (it changes the fit, not the model).
+
+    Parameters
+    ----------
+    variant : str
+        One of :data:`VARIANTS`.
+    seed : int
+        Seeds the initial weights (and the augmentation).
+
+    Returns
+    -------
+    keras.Model
+        Uncompiled; takes float32 images (N, 28, 28, 1) in [0, 1].
+
+    Examples
+    --------
+    >>> counts = {v: regularised_convnet(v).count_params() for v in VARIANTS}
+    >>> counts["baseline"] == counts["dropout"] == counts["augmentation"] == 34_826
+    True
+    >>> counts["batch_norm"] - counts["baseline"]  # 4 per channel (32 + 64), minus the biases
+    288
+    >>> regularised_convnet("mixup")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: the variant must be one of 'baseline', 'dropout', ...; got 'mixup'
+    """
+    variant = _checks.one_of(variant, "the variant", VARIANTS)
+    seed = _checks.non_negative_int(seed, "the seed")
+    keras = _lazy.keras()
+    layers = keras.layers
+    keras.utils.set_random_seed(seed)
+    decay = keras.regularizers.L2(WEIGHT_DECAY) if variant == "weight_decay" else None
+    norm = variant == "batch_norm"
+
+    def conv(filters: int, name: str) -> list[Any]:
+        if not norm:
+            return [
+                layers.Conv2D(filters, 3, activation="relu", kernel_regularizer=decay, name=name)
+            ]
+        # BatchNormalization between the convolution and its ReLU; its shift replaces the bias.
+        # momentum 0.9, not Keras' 0.99: a small training set gives few steps, and the running
+        # mean and variance used at inference must have caught up with the batches' by the end
+        # (with 0.99 and 12 epochs of 16 steps, 15 % of the initial 0 and 1 remain: the model
+        # scored 0.15 at inference after 0.95 in training, measured)
+        return [
+            layers.Conv2D(filters, 3, use_bias=False, name=name),
+            layers.BatchNormalization(momentum=BATCH_NORM_MOMENTUM, name=f"{name}_bn"),
+            layers.Activation("relu", name=f"{name}_relu"),
+        ]
+
+    stack: list[Any] = [keras.Input(shape=slides.MNIST_INPUT_SHAPE, name="image")]
+    if variant == "augmentation":
+        stack.append(augmentation(seed=seed))
+    stack += [
+        *conv(32, "conv1"),
+        layers.MaxPooling2D(2, name="pool1"),
+        *conv(64, "conv2"),
+        layers.MaxPooling2D(2, name="pool2"),
+        layers.Flatten(name="flatten"),
+    ]
+    if variant == "dropout":
+        stack.append(layers.Dropout(DROPOUT_RATE, seed=seed, name="dropout"))
+    stack.append(
+        layers.Dense(
+            slides.MNIST_NUM_CLASSES,
+            activation="softmax",
+            kernel_regularizer=decay,
+            name="predictions",
+        )
+    )
+    return keras.Sequential(stack, name=variant)
+
+
+def stopping_epoch(val_losses: Sequence[float], patience: int) -> tuple[int, int]:
+    """When early stopping stops, and which epoch's weights it keeps: ``(stop, best)``.
+
+    The rule of :class:`keras.callbacks.EarlyStopping` (``monitor="val_loss"``,
+    ``min_delta=0``): after every epoch, if the validation loss is lower than every earlier
+    one, that epoch becomes the best; otherwise a counter grows, and training stops after the
+    epoch where ``patience`` epochs in a row have not improved on the best. The best epoch is
+    the one :class:`keras.callbacks.ModelCheckpoint` (``save_best_only=True``) saved last.
+    Epochs count from 1, as Keras prints them.
+
+    Parameters
+    ----------
+    val_losses : sequence of float
+        The validation loss after each epoch the fit would run (at most ``epochs`` values).
+    patience : int
+        Epochs without improvement before stopping.
+
+    Returns
+    -------
+    (int, int)
+        The last epoch trained and the best epoch.
+
+    Examples
+    --------
+    >>> stopping_epoch([0.5, 0.3, 0.25, 0.26, 0.27, 0.24, 0.3, 0.31, 0.33, 0.4], patience=3)
+    (9, 6)
+    >>> stopping_epoch([0.5, 0.4, 0.3], patience=3)  # never stops early: all epochs run
+    (3, 3)
+    >>> stopping_epoch([], patience=3)
+    Traceback (most recent call last):
+    ...
+    ValueError: the validation losses must be a non-empty list of numbers, one per epoch
+    """
+    patience = _checks.positive_int(patience, "the patience")
+    if isinstance(val_losses, str) or not isinstance(val_losses, Sequence | np.ndarray):
+        raise TypeError("the validation losses must be a list of numbers, one per epoch")
+    losses = [_checks.real(v, "each validation loss") for v in val_losses]
+    if not losses:
+        raise ValueError("the validation losses must be a non-empty list of numbers, one per epoch")
+    best, wait = 0, 0
+    for epoch, loss in enumerate(losses, start=1):
+        if best == 0 or loss < losses[best - 1]:
+            best, wait = epoch, 0
+        else:
+            wait += 1
+            if wait >= patience:
+                return epoch, best
+    return len(losses), best
+
+
+@dataclasses.dataclass(frozen=True)
+class Result:
+    """One row of the table: a variant's accuracies after training.
+
+    ``gap`` is the training minus the validation accuracy; ``epochs`` the epochs trained
+    and ``best_epoch`` the epoch whose weights the model kept (the last one, except with
+    early stopping).
+    """
+
+    variant: str
+    train_accuracy: float
+    val_accuracy: float
+    test_accuracy: float
+    epochs: int
+    best_epoch: int
+    history: Mapping[str, list[float]] = dataclasses.field(repr=False, compare=False)
+
+    @property
+    def gap(self) -> float:
+        """Training accuracy minus validation accuracy: how much was learned by heart."""
+        return self.train_accuracy - self.val_accuracy
+
+
+def _small_data(data: object) -> SmallData:
+    if not isinstance(data, SmallData):
+        raise TypeError(
+            f"the data must be what generalisation.small_mnist() returns, got {type(data).__name__}"
+        )
+    return data
+
+
+def fit_variant(
+    model: keras.Model,
+    data: SmallData,
+    *,
+    early_stopping: bool = False,
+    run_setting: Setting | None = None,
+    seed: int = 0,
+    verbose: str | int = 0,
+) -> Result:
+    """Compile and train ``model`` on ``data``'s small training set; score it on all three sets.
+
+    Adam at 1e-3 (the slide's optimizer), sparse categorical cross-entropy, the validation
+    set scored after every epoch. With ``early_stopping``, :class:`keras.callbacks.EarlyStopping`
+    stops once the validation loss has not improved for ``patience`` epochs and
+    :class:`keras.callbacks.ModelCheckpoint` keeps the weights of the best epoch, which are
+    loaded back before scoring.
+
+    Parameters
+    ----------
+    model : keras.Model
+        E.g. :func:`regularised_convnet`'s result; trained in place.
+    data : SmallData
+        :func:`small_mnist`'s result.
+    early_stopping : bool
+        Stop early and restore the best epoch's weights.
+    run_setting : Setting, optional
+        Epochs, batch size, patience (default :func:`setting`).
+    seed : int
+        Seeds the shuffling.
+    verbose : "auto", 0, 1 or 2
+        As in ``keras.Model.fit``.
+
+    Returns
+    -------
+    Result
+    """
+    keras = _lazy.keras()
+    data = _small_data(data)
+    early_stopping = _checks.flag(early_stopping, "early_stopping")
+    run = setting() if run_setting is None else run_setting
+    _checks.instance(run, Setting, "a generalisation.Setting")
+    seed = _checks.non_negative_int(seed, "the seed")
+    _checks.instance(model, keras.Model, "a Keras model (e.g. regularised_convnet())")
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=1e-3),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        best = os.path.join(folder, "best.weights.h5")
+        callbacks = []
+        if early_stopping:
+            callbacks = [
+                keras.callbacks.EarlyStopping(monitor="val_loss", patience=run.patience),
+                keras.callbacks.ModelCheckpoint(
+                    best, monitor="val_loss", save_best_only=True, save_weights_only=True
+                ),
+            ]
+        history = model.fit(
+            training_dataset(data.x_train, data.y_train, run.batch_size, seed),
+            steps_per_epoch=math.ceil(len(data.y_train) / run.batch_size),
+            epochs=run.epochs,
+            validation_data=validation_dataset(data.x_val, data.y_val),
+            callbacks=callbacks,
+            shuffle=False,  # the pipeline shuffles
+            verbose=verbose,
+        ).history
+        if early_stopping:
+            model.load_weights(best)
+    epochs = len(history["loss"])
+    best_epoch = stopping_epoch(history["val_loss"], run.patience)[1] if early_stopping else epochs
+    return Result(
+        variant=model.name,
+        train_accuracy=evaluate(model, data.x_train, data.y_train),
+        val_accuracy=evaluate(model, data.x_val, data.y_val),
+        test_accuracy=evaluate(model, data.x_test, data.y_test),
+        epochs=epochs,
+        best_epoch=best_epoch,
+        history=MappingProxyType({k: list(map(float, v)) for k, v in history.items()}),
+    )
+
+
+def compare(
+    data: SmallData,
+    variants: Sequence[str] = tuple(VARIANTS),
+    *,
+    run_setting: Setting | None = None,
+    seed: int = 0,
+    verbose: str | int = 0,
+) -> list[Result]:
+    """Train every variant from the same seed on the same data; one :class:`Result` each.
+
+    Parameters
+    ----------
+    data : SmallData
+        :func:`small_mnist`'s result.
+    variants : sequence of str
+        Names from :data:`VARIANTS` (default all, in table order).
+    run_setting : Setting, optional
+        Default :func:`setting`.
+    seed : int
+        Seeds the initial weights, the augmentation, dropout and the shuffling.
+    verbose : "auto", 0, 1 or 2
+        As in ``keras.Model.fit``.
+
+    Returns
+    -------
+    list of Result
+    """
+    data = _small_data(data)
+    if isinstance(variants, str):
+        raise TypeError("variants must be a list of variant names, e.g. ['baseline', 'dropout']")
+    names = [_checks.one_of(v, "each variant", VARIANTS) for v in variants]
+    if not names:
+        raise ValueError("there are no variants to compare")
+    return [
+        fit_variant(
+            regularised_convnet(name, seed),
+            data,
+            early_stopping=name == "early_stopping",
+            run_setting=run_setting,
+            seed=seed,
+            verbose=verbose,
+        )
+        for name in names
+    ]
+
+
+def format_results(results: Sequence[Result]) -> str:
+    """The one table: variant, train / validation / test accuracy, gap, epochs.
+
+    Examples
+    --------
+    >>> row = Result("dropout", 1.0, 0.9512, 0.95, 30, 30, {})
+    >>> print(format_results([row]))
+    variant         train acc  val acc  test acc    gap  epochs
+    dropout            1.0000   0.9512    0.9500  0.049      30
+    >>> print(format_results([Result("early_stopping", 0.99, 0.95, 0.949, 17, 12, {})]))
+    variant         train acc  val acc  test acc    gap  epochs
+    early_stopping     0.9900   0.9500    0.9490  0.040  12 (of 17)
+    """
+    if isinstance(results, Result) or not all(isinstance(r, Result) for r in results):
+        raise TypeError("format_results takes a list of Result rows, as compare() returns")
+    lines = [f"{'variant':<15} {'train acc':>9} {'val acc':>8} {'test acc':>9} {'gap':>6}  epochs"]
+    for r in results:
+        epochs = str(r.epochs) if r.best_epoch == r.epochs else f"{r.best_epoch} (of {r.epochs})"
+        lines.append(
+            f"{r.variant:<15} {r.train_accuracy:>9.4f} {r.val_accuracy:>8.4f} "
+            f"{r.test_accuracy:>9.4f} {r.gap:>6.3f}  {epochs:>6}"
+        )
+    return "\n".join(lines)
