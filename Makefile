@@ -13,7 +13,7 @@ PYTEST_ARGS ?= -n auto --maxprocesses 4 --dist loadfile
 # JupyterLab refuses to run as root (containers, CI) unless told so.
 LAB_ARGS ?= $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: setup lab test lint format bench site notebooks student grade clean
+.PHONY: setup lab test lint format bench site wheel min-versions notebooks student grade clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,9 +56,18 @@ grade: setup
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=DIR"; exit 2; }
 	$(PY) -m cnn_course.exercises.grading "$(SUBMISSIONS)" $(GRADE_ARGS)
 
+# the course site: Jupyter Book 1.x (book/_config.yml) from the saved outputs, offline
 site: setup
 	$(PY) scripts/course_site.py site --out site
 	@echo "open site/index.html"
 
+# dist/cnn_course-*.whl: the package with its data and notebooks (pip install it anywhere)
+wheel: setup
+	$(PY) -m pip wheel --no-deps --no-build-isolation -w dist .
+
+# pyproject.toml's lower bounds, installed in a separate environment (downloads ~1 GB)
+min-versions: setup
+	$(PY) scripts/check_min_versions.py
+
 clean:
-	rm -rf $(VENV) site build *.egg-info
+	rm -rf $(VENV) site build dist *.egg-info

@@ -4,8 +4,10 @@ The notebooks are the single source: each one's first Markdown cell gives its ti
 what it covers (first paragraph), the decks it follows ("deck 000", …) and its run
 time (the line starting with ``**Run time:**``). From them this script makes
 
-* ``site``: ``site/index.html`` (the course map with Colab links) and one HTML page per
-  notebook, rendered by nbconvert from the committed outputs (nothing is re-executed);
+* ``site``: the course site, built by Jupyter Book 1.x (Sphinx) from ``book/_config.yml``,
+  the notebooks' committed outputs (nothing is re-executed) and the errata page: a page per
+  notebook with a Colab launch button, navigation by part of the lecture, search;
+  ``site/index.html`` is its home page, the course map;
 * ``thumbnails``: ``docs/thumbnails/<notebook>.png``, the first plot each notebook draws
   (or the one in a cell tagged ``thumbnail``), shrunk to a thumbnail;
 * ``readme``: the course-map table between the ``course-map`` markers of README.md;
@@ -23,16 +25,17 @@ from __future__ import annotations
 
 import argparse
 import base64
-import html
 import io
 import re
+import shutil
+import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 import sync_notebooks
-from nbconvert import HTMLExporter
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,6 +45,16 @@ README = ROOT / "README.md"
 MAP_START = "<!-- course-map:start (scripts/course_site.py readme writes this table) -->"
 MAP_END = "<!-- course-map:end -->"
 THUMB_WIDTH = 240
+BOOK = ROOT / "book"
+ERRATA = ROOT / "docs" / "errata.md"
+# The site's navigation: the parts of the lecture and their notebooks (by number). A notebook
+# in no part is listed under "More" so that every notebook has its page.
+PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Getting started", ("00",)),
+    ("The convolution", ("01", "02", "03", "04", "05")),
+    ("Convolutional networks", ("06", "07", "08")),
+    ("Beyond classification", ("09", "10", "11")),
+)
 
 
 @dataclass(frozen=True)
@@ -144,19 +157,32 @@ def exercise_summary(stem: str) -> str:
 
 
 def readme_map(infos: list[NotebookInfo]) -> str:
-    """The README's course-map table (with thumbnails, Colab links and the exercises)."""
+    """The README's course-map table (with thumbnails, Colab links and the exercises).
+
+    Titles, what each notebook teaches and its decks come from ``cnn_course.course.COURSE``,
+    the one source notebook 00 shows too; the run times come from the notebooks. A notebook
+    of the map that does not exist yet gets a row without links.
+    """
+    from cnn_course.course import COURSE
+
     url = sync_notebooks.repository_url()
     colab = sync_notebooks.colab_url
+    found = {info.stem[:2]: info for info in infos}
     rows = [
         "| | notebook | what it teaches | decks | exercises | run time (CPU) |",
         "|---|---|---|---|---|---|",
     ]
-    for info in infos:
+    for entry in COURSE:
+        title = f"{entry.number} · {entry.title}"
+        decks = ", ".join(entry.decks)
+        info = found.get(entry.number)
+        if info is None:
+            rows.append(f"| | {title} (in preparation) | {entry.teaches} | {decks} | | |")
+            continue
         thumb = THUMBNAILS / f"{info.stem}.png"
         picture = f"![{info.stem}](docs/thumbnails/{info.stem}.png)" if thumb.exists() else ""
-        link = f"[{info.title}](notebooks/{info.path.name})"
+        link = f"[{title}](notebooks/{info.path.name})"
         badge = f"[Colab]({colab(url, info.path.name)})"
-        teaches = info.summary if len(info.summary) < 300 else info.summary[:297] + "…"
         exercises = exercise_summary(info.stem)
         student = f"student/{info.path.name}"
         if exercises and (NOTEBOOKS / student).exists():
@@ -164,7 +190,7 @@ def readme_map(infos: list[NotebookInfo]) -> str:
                 f"<br>[student edition](notebooks/{student}) · [Colab]({colab(url, student)})"
             )
         rows.append(
-            f"| {picture} | {link}<br>{badge} | {teaches} | {', '.join(info.decks)} | "
+            f"| {picture} | {link}<br>{badge} | {entry.teaches} | {decks} | "
             f"{exercises} | {info.run_time} |"
         )
     return "\n".join(rows)
@@ -179,63 +205,103 @@ def update_readme(text: str, table: str) -> str:
     return f"{head}{MAP_START}\n{table}\n{MAP_END}{tail}"
 
 
-def build_site(out: Path) -> list[Path]:
-    """Render every notebook to HTML (committed outputs) plus an index page; return the pages."""
-    out.mkdir(parents=True, exist_ok=True)
-    exporter = HTMLExporter(template_name="lab")
-    infos = course()
+def book_toc(infos: list[NotebookInfo]) -> dict:
+    """Jupyter Book's table of contents: the home page, the parts, the errata page.
+
+    >>> toc = book_toc(course())
+    >>> toc["root"], toc["parts"][0]
+    ('index', {'caption': 'Getting started', 'chapters': [{'file': '00_getting_started'}]})
+    >>> toc["parts"][-1]["chapters"]
+    [{'file': 'errata'}]
+    """
+    parts, placed = [], set()
+    for caption, numbers in PARTS:
+        stems = [i.stem for i in infos if i.stem[:2] in numbers]
+        if stems:
+            parts.append({"caption": caption, "chapters": [{"file": s} for s in stems]})
+            placed.update(stems)
+    rest = [i.stem for i in infos if i.stem not in placed]
+    if rest:
+        parts.append({"caption": "More", "chapters": [{"file": s} for s in rest]})
+    parts.append({"caption": "About the slides", "chapters": [{"file": "errata"}]})
+    return {"format": "jb-book", "root": "index", "parts": parts}
+
+
+def book_index(infos: list[NotebookInfo]) -> str:
+    """The site's home page (MyST Markdown): the course map, part by part."""
+    from cnn_course.course import COURSE  # what each notebook teaches, as the README says it
+
+    teaches = {section.number: section.teaches for section in COURSE}
     url = sync_notebooks.repository_url()
-    colab = sync_notebooks.colab_url
-    pages = []
-    for i, info in enumerate(infos):
-        body, _ = exporter.from_notebook_node(nbformat.read(info.path, as_version=4))
-        nav = ['<nav class="course-nav"><a href="index.html">Course map</a>']
-        if i > 0:
-            nav.append(
-                f' · <a href="{infos[i - 1].stem}.html">← {html.escape(infos[i - 1].title)}</a>'
+    lines = [
+        "# cnn-course: convolutional neural networks with Keras 3",
+        "",
+        "One notebook per section of the lecture. Every number on the slides is computed and "
+        "checked; where a slide is wrong, the [errata](errata.md) say so. Each page shows a "
+        "notebook with its outputs; its rocket button opens it in Colab.",
+        "",
+        f"The course, its notebooks and its helper package: <{url}>.",
+    ]
+    for part in book_toc(infos)["parts"][:-1]:
+        lines += ["", f"## {part['caption']}", ""]
+        lines += ["| | notebook | what it teaches | decks | run time |", "|---|---|---|---|---|"]
+        for chapter in part["chapters"]:
+            info = next(i for i in infos if i.stem == chapter["file"])
+            thumb = THUMBNAILS / f"{info.stem}.png"
+            picture = f"![{info.stem}](thumbnails/{thumb.name})" if thumb.exists() else ""
+            summary = teaches.get(info.stem[:2], info.summary).replace("|", "\\|")
+            lines.append(
+                f"| {picture} | [{info.title}]({info.path.name}) | {summary} | "
+                f"{', '.join(info.decks)} | {info.run_time} |"
             )
-        if i + 1 < len(infos):
-            nav.append(
-                f' · <a href="{infos[i + 1].stem}.html">{html.escape(infos[i + 1].title)} →</a>'
-            )
-        nav.append("</nav>")
-        body = re.sub(r"(<body[^>]*>)", r"\1" + "".join(nav), body, count=1)
-        page = out / f"{info.stem}.html"
-        page.write_text(body, encoding="utf-8")
-        pages.append(page)
-    rows = []
+    return "\n".join(lines) + "\n"
+
+
+def book_sources(dest: Path) -> Path:
+    """Lay out the book's sources in ``dest``: config, contents, home page, pages, images."""
+    import yaml  # the dev extra's: only the site needs it
+
+    infos = course()
+    config = yaml.safe_load((BOOK / "_config.yml").read_text(encoding="utf-8"))
+    config["repository"]["url"] = sync_notebooks.repository_url()
+    dest.mkdir(parents=True, exist_ok=True)
+    (dest / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    (dest / "_toc.yml").write_text(yaml.safe_dump(book_toc(infos), sort_keys=False))
+    (dest / "index.md").write_text(book_index(infos), encoding="utf-8")
     for info in infos:
-        thumb = THUMBNAILS / f"{info.stem}.png"
-        img = ""
-        if thumb.exists():
-            (out / "thumbnails").mkdir(exist_ok=True)
-            (out / "thumbnails" / thumb.name).write_bytes(thumb.read_bytes())
-            img = f'<img src="thumbnails/{thumb.name}" alt="" width="{THUMB_WIDTH // 2}">'
-        rows.append(
-            "<tr>"
-            f"<td>{img}</td>"
-            f'<td><a href="{info.stem}.html">{html.escape(info.title)}</a></td>'
-            f"<td>{html.escape(info.summary)}</td>"
-            f"<td>{', '.join(info.decks)}</td>"
-            f"<td>{html.escape(info.run_time)}</td>"
-            f'<td><a href="{colab(url, info.path.name)}">Open in Colab</a></td>'
-            "</tr>"
+        shutil.copyfile(info.path, dest / info.path.name)
+    if ERRATA.exists():
+        shutil.copyfile(ERRATA, dest / "errata.md")
+    else:  # docs/errata.md is generated from cnn_course.slides; until then, say where it is
+        (dest / "errata.md").write_text(
+            "# Errata of the lecture decks\n\n"
+            "The errata are listed in `cnn_course.slides.ERRATA`.\n"
         )
-    index = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>cnn-course — the course map</title>
-<style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto;padding:0 1em}}
-table{{border-collapse:collapse}}
-td,th{{border-bottom:1px solid #ddd;padding:.5em;vertical-align:top}}
-</style></head><body>
-<h1>cnn-course — convolutional neural networks with Keras 3</h1>
-<p>One notebook per lecture section. Every number on the slides is computed and checked.</p>
-<table>
-<tr><th></th><th>section</th><th>what it teaches</th><th>decks</th><th>run time</th><th></th></tr>
-{chr(10).join(rows)}
-</table></body></html>
-"""
-    (out / "index.html").write_text(index, encoding="utf-8")
-    return [out / "index.html", *pages]
+    if THUMBNAILS.is_dir():
+        shutil.copytree(THUMBNAILS, dest / "thumbnails", dirs_exist_ok=True)
+    return dest
+
+
+def build_site(out: Path) -> list[Path]:
+    """Build the Jupyter Book site into ``out`` (replaced); return its HTML pages.
+
+    The build reads the saved outputs only (``execute_notebooks: off``) and needs no network.
+    """
+    with tempfile.TemporaryDirectory(prefix="cnn-course-book-") as tmp:
+        source = book_sources(Path(tmp) / "book")
+        # jupyter-book has no `python -m` entry: call its command-line function
+        command = [sys.executable, "-c", "from jupyter_book.cli.main import main; main()"]
+        command += ["build", "--warningiserror", "--keep-going"]  # a warning fails the build
+        result = subprocess.run(
+            [*command, "--path-output", tmp, str(source)], capture_output=True, text=True
+        )
+        html_dir = Path(tmp) / "_build" / "html"
+        if result.returncode != 0 or not (html_dir / "index.html").is_file():
+            raise RuntimeError(f"jupyter-book build failed:\n{result.stdout}\n{result.stderr}")
+        if out.exists():
+            shutil.rmtree(out)
+        shutil.copytree(html_dir, out)
+    return sorted(out.rglob("*.html"))
 
 
 def check() -> list[str]:

@@ -46,6 +46,7 @@ LAYERS: dict[str, int] = {
     "cnn_course._checks": CORE,
     "cnn_course._format": CORE,
     "cnn_course._lazy": CORE,  # imports nothing heavy itself; see LAZY_GATEWAY
+    "cnn_course.course": CORE,  # the course map: which notebook follows which decks
     "cnn_course.kernels": CORE,
     "cnn_course.metrics": CORE,
     "cnn_course.ops": CORE,
@@ -54,9 +55,12 @@ LAYERS: dict[str, int] = {
     # 1. Keras layer: may use the core; never matplotlib, viz or widgets.
     "cnn_course.architectures": KERAS,
     "cnn_course.bench": KERAS,
+    "cnn_course.cli": KERAS,  # the cnn-course command; imports TensorFlow only for `info`
+    "cnn_course.__main__": KERAS,  # python -m cnn_course: the same command
     "cnn_course.data": KERAS,
     "cnn_course.exercises": KERAS,
     "cnn_course.explain": KERAS,
+    "cnn_course.generalisation": KERAS,
     "cnn_course.layers": KERAS,
     "cnn_course.models": KERAS,
     "cnn_course.pretrained": KERAS,
