@@ -1,7 +1,9 @@
 """Datasets and sample images for the course: offline first, checksummed.
 
-The course ships its datasets in the repository's ``data/`` folder, so every
-notebook runs without a network:
+The course ships its datasets with the package, so every notebook runs without a
+network: in a clone (and an editable install) they are the repository's ``data/``
+folder; a regular install (``pip install .``, a wheel, ``pip install git+URL``) carries
+the same files inside the package, as ``cnn_course/_data``:
 
 - ``data/mnist.npz`` -- the 70,000 handwritten digits of MNIST,
 - ``data/fashion_mnist.npz`` -- the 70,000 clothing images of Fashion-MNIST,
@@ -10,9 +12,8 @@ each with exactly the arrays (keys, shapes, ``uint8`` dtype) that
 ``keras.datasets.mnist.load_data()`` and ``keras.datasets.fashion_mnist.load_data()``
 return. Every file is checked against the sha256 recorded in :data:`CHECKSUMS`
 before it is read, so a corrupted or truncated copy gives a clear error instead
-of silently wrong data. Where the bundled file is missing (for example a
-``pip install`` on Colab, which does not carry ``data/``), the loaders fall back
-to the real Keras download.
+of silently wrong data. Where the bundled file is missing altogether, the loaders
+fall back to the real Keras download.
 
 Real photos for the convolution demos come from scikit-image's bundled images
 and matplotlib's ``grace_hopper.jpg``; see :func:`load_sample_image`.
@@ -27,6 +28,7 @@ download fallback, scikit-image only when a sample image is loaded.
 from __future__ import annotations
 
 import hashlib
+import importlib.resources
 import os
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
@@ -37,13 +39,14 @@ from typing import Any
 
 import numpy as np
 
-from cnn_course import _checks
+from cnn_course import _checks, _lazy
 
 __all__ = [
     "CHECKSUMS",
     "DATA_ENV",
     "FASHION_MNIST_CLASSES",
     "SAMPLE_IMAGES",
+    "TEXTURE_CLASSES",
     "as_float_pixels",
     "bundled_file",
     "data_dir",
@@ -52,6 +55,7 @@ __all__ = [
     "load_mnist",
     "load_sample_gray",
     "load_sample_image",
+    "load_textures",
     "save_npz",
     "sha256sum",
     "subset",
@@ -59,7 +63,9 @@ __all__ = [
 ]
 
 DATA_ENV = "CNN_COURSE_DATA"
-"""Environment variable naming a folder that replaces the repository's ``data/``."""
+"""Environment variable naming a folder that replaces the bundled data folder."""
+
+_PACKAGED_DATA = "_data"  # the bundled files' folder inside an installed package (pyproject.toml)
 
 CHECKSUMS: Mapping[str, str] = MappingProxyType(
     {
@@ -121,17 +127,19 @@ _FASHION_MNIST = _Dataset("Fashion-MNIST", "fashion_mnist.npz", "fashion_mnist")
 def data_dir() -> Path:
     """Return the folder that holds the course's bundled data.
 
-    That is ``$CNN_COURSE_DATA`` when the variable is set, otherwise the ``data/``
-    folder of the repository, next to the ``cnn_course`` package.
+    That is ``$CNN_COURSE_DATA`` when the variable is set; otherwise the package's own
+    ``cnn_course/_data`` after a regular install (found with :mod:`importlib.resources`),
+    or else the ``data/`` folder of the repository, next to the ``cnn_course`` package
+    (a clone or an editable install).
 
     Examples
     --------
     >>> import os
     >>> old = os.environ.pop("CNN_COURSE_DATA", None)
-    >>> data_dir().name
-    'data'
-    >>> (data_dir().parent / "cnn_course" / "data.py").is_file()
+    >>> data_dir().name in ("data", "_data")
     True
+    >>> sorted(p.name for p in data_dir().glob("*.npz"))[:2]
+    ['fashion_mnist.npz', 'mnist.npz']
     >>> os.environ["CNN_COURSE_DATA"] = "/somewhere/else"
     >>> str(data_dir())
     '/somewhere/else'
@@ -141,6 +149,10 @@ def data_dir() -> Path:
     folder = os.environ.get(DATA_ENV, "").strip()
     if folder:
         return Path(folder).expanduser()
+    packaged = importlib.resources.files("cnn_course") / _PACKAGED_DATA
+    # an installed package is a folder on disk (a Path); a zipped one would need extracting
+    if isinstance(packaged, Path) and packaged.is_dir():
+        return packaged
     return Path(__file__).resolve().parent.parent / "data"
 
 
@@ -164,7 +176,9 @@ def sha256sum(path: str | os.PathLike[str]) -> str:
 
 
 def _restore_advice(name: str) -> str:
-    """How to get a bundled file back: ``git checkout`` or its rebuild script."""
+    """How to get a bundled file back: ``git checkout`` or its rebuild script (or reinstall)."""
+    if data_dir().name == _PACKAGED_DATA:
+        return "reinstall the course with `pip install --force-reinstall cnn-course`"
     script = _REBUILD_SCRIPTS.get(name)
     advice = f"restore it with `git checkout -- data/{name}`"
     if script:
@@ -293,10 +307,9 @@ def _read_bundled(dataset: _Dataset, path: Path) -> Arrays:
 
 def _keras_load_data(dataset: _Dataset) -> Arrays:
     """``keras.datasets.<name>.load_data()``: downloads unless Keras has it cached."""
-    import importlib
-
-    module = importlib.import_module(f"keras.datasets.{dataset.keras_module}")
-    return module.load_data()
+    # the public attribute, as the Keras documentation spells it: before Keras 3.10 the module
+    # that importlib finds under that name is another object than keras.datasets.<name>
+    return getattr(_lazy.keras().datasets, dataset.keras_module).load_data()
 
 
 def _load(dataset: _Dataset, path: str | os.PathLike[str] | None) -> Arrays:
@@ -653,3 +666,86 @@ def as_float_pixels(image: Any, what: str = "image") -> np.ndarray:
     if not np.isfinite(pixels).all():
         raise ValueError(f"the {what} contains NaN or infinite values")
     return pixels
+
+
+TEXTURE_CLASSES: tuple[str, ...] = ("brick", "grass", "gravel")
+"""The classes of :func:`load_textures` in label order: scikit-image's bundled texture photos."""
+
+
+def load_textures(patch_size: int = 32, stride: int = 16, test_width: int = 128) -> Arrays:
+    """Patches of three natural texture photos: a small labelled set close to ImageNet.
+
+    scikit-image ships three 512×512 grayscale photos of textures with the package (no
+    download): a brick wall, grass and gravel (:data:`TEXTURE_CLASSES`, labels 0, 1, 2).
+    Each photo is cut into ``patch_size``×``patch_size`` patches, ``stride`` pixels apart
+    (:func:`skimage.util.view_as_windows`). The patches of the photo's right-hand
+    ``test_width`` columns are the test set, those of the rest the training set: patches
+    overlap inside a split but never across, so no test pixel is ever trained on.
+
+    Natural photos of things ImageNet has seen (walls, lawns, pebbles) make the
+    « domaine d'imagenet » column of deck 002's transfer-learning table, Fashion-MNIST
+    (:func:`load_fashion_mnist`) the « domaine différent ». The result is deterministic:
+    same arguments, same arrays.
+
+    Parameters
+    ----------
+    patch_size : int
+        Side of a patch in pixels (1 to 128).
+    stride : int
+        Distance between neighbouring patches (>= 1); ``stride=patch_size`` gives
+        patches that do not overlap.
+    test_width : int
+        Width in pixels of the strip kept for testing, from ``patch_size`` to 512 − patch_size.
+
+    Returns
+    -------
+    (x_train, y_train), (x_test, y_test)
+        ``uint8`` images of shape (N, patch_size, patch_size) -- grayscale, like
+        Fashion-MNIST -- and ``uint8`` labels, class by class in the order of
+        :data:`TEXTURE_CLASSES`.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not a whole number.
+    ValueError
+        If an argument is out of range.
+
+    Examples
+    --------
+    >>> (x_train, y_train), (x_test, y_test) = load_textures()
+    >>> x_train.shape, x_test.shape, x_train.dtype
+    ((2139, 32, 32), (651, 32, 32), dtype('uint8'))
+    >>> np.bincount(y_train).tolist(), np.bincount(y_test).tolist()  # 31 rows × 23 or 7 columns
+    ([713, 713, 713], [217, 217, 217])
+    >>> [TEXTURE_CLASSES[label] for label in (y_train[0], y_test[-1])]
+    ['brick', 'gravel']
+    """
+    import skimage.util
+
+    patch_size = _checks.integer(patch_size, "patch_size", minimum=1, maximum=128)
+    stride = _checks.positive_int(stride, "stride")
+    side = 512  # every texture photo of scikit-image is 512×512
+    test_width = _checks.integer(
+        test_width, "test_width", minimum=patch_size, maximum=side - patch_size
+    )
+    splits: dict[str, tuple[list[np.ndarray], list[np.ndarray]]] = {
+        "train": ([], []),
+        "test": ([], []),
+    }
+    for label, name in enumerate(TEXTURE_CLASSES):
+        photo = np.asarray(_raw_sample(name), dtype=np.uint8)
+        if photo.shape != (side, side):  # pragma: no cover - another scikit-image release
+            raise ValueError(
+                f"expected scikit-image's {name} photo to be 512×512, got {photo.shape}"
+            )
+        cut = side - test_width
+        for split, region in (("train", photo[:, :cut]), ("test", photo[:, cut:])):
+            windows = skimage.util.view_as_windows(region, patch_size, step=stride)
+            patches = windows.reshape(-1, patch_size, patch_size)
+            splits[split][0].append(patches)
+            splits[split][1].append(np.full(len(patches), label, dtype=np.uint8))
+    (x_train, y_train), (x_test, y_test) = (
+        (np.ascontiguousarray(np.concatenate(xs)), np.concatenate(ys)) for xs, ys in splits.values()
+    )
+    return (x_train, y_train), (x_test, y_test)

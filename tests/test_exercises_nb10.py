@@ -201,7 +201,7 @@ def my_fine_tune(x_train, y_train):
     model = transfer.transfer_model(10, "all", input_shape=x_train.shape[1:], resize_to=32)
     model.compile(optimizer=keras.optimizers.Adam(1e-5), loss="sparse_categorical_crossentropy")
     model.fit(x_train, y_train, batch_size=32, epochs=2, verbose=0)
-    return model  # the notebook's "all" regime: the random head never catches up
+    return model  # everything at once, no head phase: the random head never catches up
 """
 TUNE_SMALL_CNN = """
 import keras

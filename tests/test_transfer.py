@@ -32,9 +32,30 @@ def test_the_deck_table_names_regimes():
     # deck 002, « A retenir »: the 2×2 table, each cell mapped to a regime
     table = transfer.TRANSFER_LEARNING_TABLE
     assert set(table) == {(s, d) for s in ("small", "large") for d in ("imagenet", "different")}
-    assert table["small", "imagenet"] == ("Les dernières couches", "head")
+    assert table["small", "imagenet"] == ("Les dernières couches", "top")  # plural: not the head
+    assert table["large", "imagenet"] == ("Utiliser comme initialisation", "all")
     assert table["large", "different"] == ("Initialisation aléatoire", "random")
     assert {regime for _, regime in table.values()} <= set(transfer.REGIMES)
+
+
+def test_the_deck_words_map_to_regimes():
+    # deck 002, section IV, as extracted: the words of its three slides and their regimes
+    assert transfer.DECK_ADVICE == {
+        "Transfer learning avec peu de données": ("ne conservez que la dernière couche", "head"),
+        "Transfer learning avec plus de données": (
+            "ne conservez que les dernières couches",
+            "top",
+        ),
+        "Transfer learning avec beaucoup de données": ("(a figure: the whole network)", "all"),
+    }
+    advice = transfer.DECK_ADVICE
+    assert advice["Transfer learning avec peu de données"][1] == "head"
+    assert advice["Transfer learning avec plus de données"][1] == "top"
+    # the literal reading is a remark of the course's errata
+    from cnn_course import slides
+
+    remark = next(r for r in slides.REMARKS if r.key == "keep-only-the-last-layer")
+    assert remark.printed == advice["Transfer learning avec peu de données"][0]
 
 
 def test_recommended_learning_rate_is_small_when_pretrained_layers_train():
@@ -71,17 +92,27 @@ def _train_one_step(model, regime, weights="imagenet"):
     assert np.isfinite(loss)
 
 
+def _bn_counts(model):
+    norms = [
+        layer
+        for layer in model.get_layer("mobilenet_v2").layers
+        if isinstance(layer, keras.layers.BatchNormalization)
+    ]
+    channels = sum(layer.moving_mean.shape[0] for layer in norms)
+    return 2 * channels  # (gamma, beta) or (moving mean, moving variance)
+
+
 def test_trainable_counts_grow(transfer_models):
     counts = {k: transfer.trainable_param_count(m) for k, m in transfer_models.items()}
     assert counts["head"] == pretrained.LAST_CHANNELS * 3 + 3  # only the new dense layer
-    assert counts["head"] < counts["top"] < counts["all"]
-    assert counts["all"] == counts["random"]  # same network, all trained
-    bn_stats = sum(
-        2 * layer.moving_mean.shape[0]
-        for layer in transfer_models["all"].get_layer("mobilenet_v2").layers
-        if isinstance(layer, keras.layers.BatchNormalization)
+    assert counts["head"] < counts["top"] < counts["all"] < counts["random"]
+    bn = _bn_counts(transfer_models["all"])
+    # "all": every weight but BatchNorm's (gamma, beta frozen; moving statistics never train)
+    assert counts["all"] == transfer_models["all"].count_params() - 2 * bn
+    # "random": BatchNorm's gamma and beta train too
+    assert counts["random"] == transfer_models["random"].count_params() - _bn_counts(
+        transfer_models["random"]
     )
-    assert counts["all"] == transfer_models["all"].count_params() - bn_stats
 
 
 def test_head_keeps_the_backbone_and_its_batchnorm(transfer_models):
@@ -106,13 +137,30 @@ def test_top_trains_only_the_last_blocks(transfer_models):
     assert not np.allclose(before[late][0], _weights(model, late)[0])
 
 
-def test_all_trains_everything_including_batchnorm(transfer_models):
+def test_all_trains_every_convolution_but_keeps_batchnorm_in_inference_mode(transfer_models):
     model = transfer_models["all"]
     before = {name: _weights(model, name) for name in ("Conv1", "bn_Conv1")}
     _train_one_step(model, "all")
     assert not np.allclose(before["Conv1"][0], _weights(model, "Conv1")[0])
-    moving_mean_before, moving_mean_after = before["bn_Conv1"][2], _weights(model, "bn_Conv1")[2]
-    assert not np.allclose(moving_mean_before, moving_mean_after)
+    for old, new in zip(before["bn_Conv1"], _weights(model, "bn_Conv1"), strict=True):
+        np.testing.assert_array_equal(old, new)  # gamma, beta and the moving statistics
+
+
+def test_set_regime_switches_what_trains(transfer_models):
+    model = transfer_models["all"]
+    try:
+        transfer.set_regime(model, "head")
+        assert transfer.trainable_param_count(model) == pretrained.LAST_CHANNELS * 3 + 3
+        transfer.set_regime(model, "top", top_blocks=1)
+        backbone = model.get_layer("mobilenet_v2")
+        names = {layer.name for layer in backbone.layers if layer.trainable_weights}
+        assert names == {"block_16_expand", "block_16_depthwise", "block_16_project", "Conv_1"}
+    finally:
+        transfer.set_regime(model, "all")
+    with pytest.raises(ValueError, match="unknown regime 'middle'"):
+        transfer.set_regime(model, "middle")
+    with pytest.raises(ValueError, match="made by transfer_model"):
+        transfer.set_regime(keras.Sequential([keras.layers.Dense(2)]), "head")
 
 
 def test_random_init_on_grayscale_28x28(transfer_models):
@@ -134,8 +182,12 @@ def test_transfer_model_bad_arguments():
         transfer.transfer_model(3, weights="cifar")
     with pytest.raises(ValueError, match="3 channels"):
         transfer.transfer_model(3, input_shape=(32, 32, 4))
-    with pytest.raises(ValueError, match="num_classes must be a whole number >= 2"):
+    with pytest.raises(ValueError, match=r"num_classes \(the number of classes\) must be .* >= 2"):
         transfer.transfer_model(1)
+    with pytest.raises(ValueError, match=r"grayscale images \(height, width\) need a channel"):
+        transfer.transfer_model(3, input_shape=(28, 28))
+    with pytest.raises(ValueError, match="at least 32×32 pixels"):
+        transfer.transfer_model(3, input_shape=(16, 16, 3), resize_to=16)
     with pytest.raises(ValueError, match="top_blocks must be a whole number from 1 to 17"):
         transfer.transfer_model(3, "top", top_blocks=18)
     with pytest.raises(ValueError, match=r"dropout rate must lie in \[0, 1\)"):
@@ -179,12 +231,117 @@ GOOD_SETS = {
         ({"epochs": 0}, "epochs must be a whole number >= 1"),
         ({"train_sets": {}}, "at least one training set"),
         ({"train_sets": {"flat": (np.zeros((4, 784)), np.arange(4))}}, "training set 'flat'"),
-        ({"test_set": (np.zeros((3, 28, 28, 1)), np.arange(2))}, "test set must be images"),
+        ({"test_set": (np.zeros((3, 28, 28, 1)), np.arange(2))}, "one integer label per image"),
+        ({"train_sets": {"one": (np.zeros((4, 28, 28, 1)), np.zeros(4, int))}}, "at least 2"),
+        ({"num_classes": 1}, r"num_classes \(the number of classes\) must be a whole number >= 2"),
+        ({"train_sets": {"gray": (np.zeros((4, 28, 28)), np.arange(4))}}, r"x\[\.\.\., None\]"),
+        (
+            {"train_sets": {"rgb": (np.zeros((4, 28, 28, 3)), np.arange(4))}},
+            r"convert grayscale to RGB with np.repeat",
+        ),
+        ({"train_sets": {"4ch": (np.zeros((4, 28, 28, 4)), np.arange(4))}}, "1 \\(grayscale\\)"),
+        ({"test_set": (np.zeros((2, 28, 28, 1)), np.array([0, 12]))}, "must lie in 0..9"),
+        ({"resize_to": 16}, "at least 32×32 pixels"),
     ],
 )
 def test_bad_input_is_explained_before_anything_trains(kwargs, message):
     with pytest.raises(ValueError, match=message):
         transfer.transfer_experiment(**{**GOOD_SETS, **kwargs})
+
+
+# --------------------------------------------------------------------------------------
+# Training: head first, fast feature extraction, BatchNorm recalibration
+# --------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def fashion_small():
+    (x_train, y_train), (x_test, y_test) = load_fashion_mnist()
+    x, y = subset(x_train, y_train, 40, seed=0)
+    xt, yt = subset(x_test, y_test, 40, seed=1)
+    return (x[..., None], y), (xt[..., None], yt)
+
+
+def test_extracted_features_are_what_the_head_reads(fashion_small):
+    (x, _), _ = fashion_small
+    model = transfer.transfer_model(10, "head", input_shape=(28, 28, 1), resize_to=32)
+    features = transfer.extract_features(model, x[:5])
+    assert features.shape == (5, pretrained.LAST_CHANNELS)
+    # independently: the backbone's feature map on the resized RGB images, averaged
+    rgb = np.repeat(
+        keras.ops.convert_to_numpy(keras.ops.image.resize(x[:5] * 1.0, (32, 32))), 3, -1
+    )
+    maps = np.asarray(model.get_layer("mobilenet_v2")(rgb, training=False))
+    np.testing.assert_allclose(features, maps.mean(axis=(1, 2)), rtol=1e-4, atol=1e-4)
+
+
+def test_head_on_features_trains_the_models_own_head(fashion_small):
+    (x, y), _ = fashion_small
+    model = transfer.transfer_model(10, "head", input_shape=(28, 28, 1), resize_to=32)
+    dense = np.array(model.get_layer("predictions").kernel)
+    conv = np.array(model.get_layer("mobilenet_v2").get_layer("Conv1").kernel)
+    features = transfer.extract_features(model, x)
+    transfer.fit_head_on_features(model, features, y, epochs=2)
+    assert not np.allclose(dense, np.array(model.get_layer("predictions").kernel))
+    np.testing.assert_array_equal(conv, model.get_layer("mobilenet_v2").get_layer("Conv1").kernel)
+    # the full model now classifies the images with that head
+    probs = np.asarray(model.predict(x, verbose=0))
+    head = np.asarray(model.get_layer("predictions")(features))
+    np.testing.assert_allclose(probs, head, rtol=1e-4, atol=1e-5)
+
+
+def test_fit_regime_trains_the_head_before_fine_tuning(fashion_small):
+    (x, y), _ = fashion_small
+    model = transfer.transfer_model(10, "top", input_shape=(28, 28, 1), resize_to=32)
+    late = model.get_layer("mobilenet_v2").get_layer("block_16_project")
+    early = model.get_layer("mobilenet_v2").get_layer("block_2_project")
+    late_before, early_before = np.array(late.kernel), np.array(early.kernel)
+    transfer.fit_regime(model, "top", x, y, epochs=1, fine_tune_epochs=0)  # head phase only
+    np.testing.assert_array_equal(late_before, late.kernel)
+    assert transfer.trainable_param_count(model) == 1280 * 10 + 10
+    transfer.fit_regime(model, "top", x, y, epochs=1, fine_tune_epochs=1)
+    assert not np.allclose(late_before, late.kernel)
+    np.testing.assert_array_equal(early_before, early.kernel)
+    assert model.optimizer.learning_rate.numpy() == pytest.approx(transfer.LEARNING_RATES["top"])
+
+
+def test_recalibrated_batchnorm_holds_the_training_images_statistics(fashion_small):
+    (x, _), _ = fashion_small
+    model = transfer.transfer_model(10, weights=None, input_shape=(28, 28, 1), resize_to=32)
+    bn = model.get_layer("mobilenet_v2").get_layer("bn_Conv1")
+    transfer.recalibrate_batchnorm(model, x, batch_size=len(x))  # one batch: exact statistics
+    assert bn.momentum == pytest.approx(0.9)  # restored
+    # Conv1 output of the same images, computed without the recalibrated layer
+    backbone = model.get_layer("mobilenet_v2")
+    inner = keras.Model(backbone.input, backbone.get_layer("Conv1").output)
+    rgb = np.repeat(keras.ops.convert_to_numpy(keras.ops.image.resize(x * 1.0, (32, 32))), 3, -1)
+    maps = np.asarray(inner(rgb))
+    np.testing.assert_allclose(bn.moving_mean, maps.mean(axis=(0, 1, 2)), rtol=1e-3, atol=1e-3)
+    np.testing.assert_allclose(bn.moving_variance, maps.var(axis=(0, 1, 2)), rtol=1e-2, atol=1e-3)
+
+
+def test_fit_regime_random_trains_everything_then_recalibrates(fashion_small, monkeypatch):
+    (x, y), _ = fashion_small
+    model = transfer.transfer_model(10, weights=None, input_shape=(28, 28, 1), resize_to=32)
+    conv = np.array(model.get_layer("mobilenet_v2").get_layer("Conv1").kernel)
+    seen = []
+    original = transfer.recalibrate_batchnorm
+    monkeypatch.setattr(
+        transfer,
+        "recalibrate_batchnorm",
+        lambda m, xs, **kw: seen.append(len(xs)) or original(m, xs),
+    )
+    transfer.fit_regime(model, "random", x, y, epochs=1)
+    assert seen == [len(x)]  # the training images, after training
+    assert not np.allclose(conv, model.get_layer("mobilenet_v2").get_layer("Conv1").kernel)
+    assert model.optimizer.learning_rate.numpy() == pytest.approx(transfer.LEARNING_RATES["random"])
+
+
+def test_feature_extraction_timing_is_two_trainings_of_the_same_head(fashion_small):
+    train, test = fashion_small
+    timing = transfer.time_feature_extraction(train, test, 10, epochs=2)
+    assert timing.plain_seconds > 0 and timing.fast_seconds > 0
+    assert timing.ratio == pytest.approx(timing.fast_seconds / timing.plain_seconds)
+    for accuracy in (timing.plain_accuracy, timing.fast_accuracy):
+        assert accuracy * 40 == pytest.approx(round(accuracy * 40), abs=1e-6)
 
 
 # --------------------------------------------------------------------------------------
