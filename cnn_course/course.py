@@ -116,8 +116,8 @@ COURSE: tuple[Section, ...] = (
     Section(
         "10",
         "Transfer learning",
-        "an ImageNet network offline; head first, then fine-tuning, against random weights, on textures "
-        "and Fashion-MNIST: the deck's 2×2 table measured",
+        "an ImageNet network offline; head first, then fine-tuning, against random weights, "
+        "on textures and Fashion-MNIST: the deck's 2×2 table measured",
         ("002",),
     ),
     Section(
