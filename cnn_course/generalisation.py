@@ -73,7 +73,7 @@ VARIANTS: Mapping[str, str] = MappingProxyType(
 """The variants :func:`compare` measures, in table order, with what each changes."""
 
 #: The slide's ``Dropout(0.5)`` (deck 001, as in :func:`cnn_course.models.mnist_convnet`).
-DROPOUT_RATE = 0.5
+DROPOUT_RATE = slides.MNIST_DROPOUT_RATE
 #: The ``batch_norm`` variant's running-statistics momentum (Keras' default is 0.99).
 BATCH_NORM_MOMENTUM = 0.9
 #: The L2 penalty factor of the ``weight_decay`` variant: ``loss += 1e-3 · Σ w²``.

@@ -107,7 +107,7 @@ def mnist_convnet(input_shape: Sequence[int] = slides.MNIST_INPUT_SHAPE) -> kera
         [
             *_mnist_trunk(keras, _input_shape(input_shape)),
             layers.Flatten(name="flatten"),
-            layers.Dropout(0.5, name="dropout"),
+            layers.Dropout(slides.MNIST_DROPOUT_RATE, name="dropout"),
             # float32 output even under a mixed_float16 policy (Keras' advice for softmax)
             layers.Dense(
                 slides.MNIST_NUM_CLASSES, activation="softmax", dtype="float32", name="predictions"

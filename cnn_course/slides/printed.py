@@ -69,6 +69,7 @@ __all__ = [
     "MNIST_LRF_NET_LAYERS",
     "MNIST_LRF_NET_SHAPES",
     "MNIST_LRF_PARAMS",
+    "MNIST_DROPOUT_RATE",
     "MNIST_NUM_CLASSES",
     "OUTPUT_SIZE_EXAMPLES",
     "OutputSizeExample",
@@ -445,6 +446,8 @@ MNIST_INPUT_SHAPE = (28, 28, 1)
 #: Deck 001's ``num_classes = 10``: the ten digits (and, in the course, Fashion-MNIST's ten
 #: kinds of clothing).
 MNIST_NUM_CLASSES = 10
+#: Deck 001 "Convolutional layers in Keras": ``Dropout(0.5)`` before the softmax layer.
+MNIST_DROPOUT_RATE = 0.5
 #: Deck 001 "Convolutional layers": 28×28 input, 5×5 receptive fields, 3 feature maps,
 #: 2×2 max pooling.
 MNIST_LRF_NET_LAYERS: tuple[LayerSpec, ...] = (Conv(3, 5), Pool())
