@@ -228,6 +228,34 @@ def test_recipes_are_read_only():
         train.REFERENCE["epochs"] = 1
 
 
+@pytest.mark.parametrize("steps", [1, 2, 7, 10, 16, 17, 63, 469, 938, 997])
+@pytest.mark.parametrize("at_most", [1, 5, 16, 2000])
+def test_steps_per_call_is_the_largest_divisor_allowed(steps, at_most):
+    per_call = train.steps_per_call(steps, at_most)
+    assert 1 <= per_call <= at_most and steps % per_call == 0
+    assert not any(steps % k == 0 for k in range(per_call + 1, at_most + 1))
+
+
+def test_steps_per_call_refuses_zero():
+    for args in [(0, 16), (938, 0), (-5, 16)]:
+        with pytest.raises(ValueError, match=">= 1"):
+            train.steps_per_call(*args)
+    with pytest.raises(ValueError, match="steps per execution"):
+        train.Recipe(epochs=1, batch_size=1, steps_per_execution=0)
+
+
+def test_several_steps_per_call_run_exactly_the_steps_of_an_epoch(mnist):
+    """Keras does not cut a call short at the end of an epoch; the recipe's divisor avoids that."""
+    (x_train, y_train), _ = mnist
+    seed_everything(0)
+    model = models.mnist_convnet()
+    recipe = train.Recipe(epochs=2, batch_size=64, steps_per_execution=16)
+    history = train.fit_course_recipe(model, x_train[:640], y_train[:640], recipe=recipe, verbose=0)
+    assert history.params["steps"] == 10  # 640 / 64: 16 per call would have run 16 per epoch
+    assert model.steps_per_execution == 10
+    assert int(model.optimizer.iterations.numpy()) == 2 * 10
+
+
 NOT_WHOLE_NUMBERS = [True, False, 3.0]
 _X, _Y = np.zeros((4, 28, 28), np.uint8), np.arange(4)
 
@@ -235,6 +263,11 @@ INTEGER_PARAMETERS = {
     "Recipe epochs": lambda v: train.Recipe(epochs=v, batch_size=1),
     "Recipe batch_size": lambda v: train.Recipe(epochs=1, batch_size=v),
     "Recipe train_size": lambda v: train.Recipe(epochs=1, batch_size=1, train_size=v),
+    "Recipe steps_per_execution": lambda v: train.Recipe(
+        epochs=1, batch_size=1, steps_per_execution=v
+    ),
+    "steps_per_call steps_per_epoch": lambda v: train.steps_per_call(v, 16),
+    "steps_per_call at_most": lambda v: train.steps_per_call(938, v),
     "learning_rate_schedule total_steps": lambda v: train.learning_rate_schedule(
         train.QUICK_RECIPE, v
     ),
