@@ -7,11 +7,13 @@ Nothing here imports TensorFlow at module import time, so ``quick_mode()`` and
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import os
 import platform
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -104,6 +106,24 @@ def progress_bar(total: int, desc: str, *, enabled: bool = True, leave: bool = T
         dynamic_ncols=False,
         ncols=80,
     )
+
+
+@contextlib.contextmanager
+def quiet_tensorflow() -> Iterator[None]:
+    """Silence TensorFlow's Python warnings inside the ``with`` block.
+
+    Code that builds or trains a new model for every case (an exercise check, an
+    experiment with one model per setting) makes TensorFlow retrace its functions, and
+    once it has seen five it says so; the student has nothing to fix there.
+    """
+    tf = _lazy.tensorflow()
+    logger = tf.get_logger()
+    level = logger.level
+    logger.setLevel("ERROR")
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def seed_everything(seed: int = 0) -> None:

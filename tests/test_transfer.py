@@ -217,6 +217,40 @@ def test_a_tiny_experiment_trains_and_scores_every_set_and_regime(capsys):
     assert "transfer learning" in err and "2/2" in err
 
 
+def test_a_model_shared_by_training_sets_trains_as_a_fresh_one(fashion_small):
+    """The experiment reuses one model per regime and image shape; the results must not show it."""
+    (x, y), test = fashion_small
+    sets = {"first": (x[:20], y[:20]), "second": (x[20:], y[20:])}
+    options = {"epochs": 1, "fine_tune_epochs": 1, "progress": False, "verbose": False}
+    both = transfer.transfer_experiment(sets, test, ["top"], **options)
+    alone = transfer.transfer_experiment({"second": sets["second"]}, test, ["top"], **options)
+    shared, fresh = both["second", "top"], alone["second", "top"]
+    assert (shared.train_accuracy, shared.test_accuracy) == (
+        fresh.train_accuracy,
+        fresh.test_accuracy,
+    )
+
+
+def test_compiling_again_the_same_way_keeps_the_traced_step_and_resets_adam(fashion_small):
+    (x, y), _ = fashion_small
+    model = transfer.transfer_model(10, "head", input_shape=(28, 28, 1), resize_to=32)
+    transfer._compile(model, 1e-3)
+    model.fit(x, y, batch_size=20, epochs=1, verbose=0)
+    step, optimizer = model.train_function, model.optimizer
+    assert int(optimizer.iterations.numpy()) == 2
+    assert any(np.abs(np.asarray(v)).sum() > 0 for v in optimizer.variables[2:])  # moments moved
+    transfer._compile(model, 1e-3)  # the same way: a fresh Adam, the same traced step
+    assert model.train_function is step and model.optimizer is optimizer
+    assert int(optimizer.iterations.numpy()) == 0
+    assert np.isclose(float(np.asarray(optimizer.learning_rate)), 1e-3)
+    assert all(not np.asarray(v).any() for v in optimizer.variables[2:])  # zero moments
+    transfer._compile(model, 1e-4)  # another rate: compiled anew
+    assert model.optimizer is not optimizer and model.train_function is None
+    transfer.set_regime(model, "top")
+    transfer._compile(model, 1e-4)  # other trainable layers: compiled anew
+    assert model.train_function is None
+
+
 GOOD_SETS = {
     "train_sets": {"ok": (np.zeros((4, 28, 28, 1)), np.arange(4))},
     "test_set": (np.zeros((2, 28, 28, 1)), np.arange(2)),

@@ -23,18 +23,17 @@ cannot drift from what the notebook teaches.
 from __future__ import annotations
 
 import ast
-import contextlib
 import copy
 import inspect
 import textwrap
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from numbers import Integral, Real
 from typing import Any, Literal
 
 import numpy as np
 
-from cnn_course import _lazy
+from cnn_course.runtime import quiet_tensorflow
 
 __all__ = [
     "KINDS",
@@ -296,23 +295,6 @@ def forbid(f: Callable[..., Any], names: Iterable[str], task: str) -> None:
 
 
 # --------------------------------------------------------------------------- running models
-
-
-@contextlib.contextmanager
-def quiet_tensorflow() -> Iterator[None]:
-    """Silence TensorFlow's Python warnings inside the ``with`` block.
-
-    A check that builds or trains a new model for every case makes TensorFlow retrace its
-    functions, and once it has seen five it says so; the student has nothing to fix there.
-    """
-    tf = _lazy.tensorflow()
-    logger = tf.get_logger()
-    level = logger.level
-    logger.setLevel("ERROR")
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
 
 
 # --------------------------------------------------------------------------- comparing answers
