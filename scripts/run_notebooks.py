@@ -105,8 +105,8 @@ def record(path: Path, quick: bool, seconds: float, store: Path = RUN_TIMES) -> 
     data = json.loads(store.read_text()) if store.exists() else {"notebooks": {}}
     entry = data["notebooks"].setdefault(path.stem, {})
     entry["quick_s" if quick else "full_s"] = round(seconds, 1)
+    entry["measured"] = data["measured"] = datetime.date.today().isoformat()  # each its own date
     data["machine"] = machine()
-    data["measured"] = datetime.date.today().isoformat()
     data["command"] = "python scripts/run_notebooks.py --record [--quick --no-save]"
     data["notebooks"] = dict(sorted(data["notebooks"].items()))
     store.write_text(json.dumps(data, indent=2) + "\n")

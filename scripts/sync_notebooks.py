@@ -138,6 +138,9 @@ def run_time_line(stem: str, run_times: dict) -> str | None:
     ...          "notebooks": {"07_x": {"full_s": 95, "quick_s": 40}}}
     >>> run_time_line("07_x", times)
     '**Run time:** about 1½ min on a CPU with 2 cores; 40 s in quick mode (measured 2026-11-22).'
+    >>> own_date = {"07_x": {"full_s": 95, "measured": "2026-11-30"}}  # a notebook's own date
+    >>> run_time_line("07_x", {**times, "notebooks": own_date})
+    '**Run time:** about 1½ min on a CPU with 2 cores (measured 2026-11-30).'
     >>> run_time_line("07_x", {**times, "machine": "8-core x86_64 CPU, 1 GPU, Python 3.12.1"})[:58]
     '**Run time:** about 1½ min on a CPU with 8 cores and 1 GPU'
     """
@@ -151,7 +154,7 @@ def run_time_line(stem: str, run_times: dict) -> str | None:
     line = f"**Run time:** about {duration(entry['full_s'])} on a {where}"
     if "quick_s" in entry:
         line += f"; {duration(entry['quick_s'])} in quick mode"
-    return line + f" (measured {run_times['measured']})."
+    return line + f" (measured {entry.get('measured', run_times['measured'])})."
 
 
 def _first(nb, cell_type: str):
