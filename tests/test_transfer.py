@@ -11,6 +11,7 @@ import pytest
 
 from cnn_course import pretrained, transfer
 from cnn_course.data import load_fashion_mnist, subset
+from cnn_course.transfer import training
 
 keras = pytest.importorskip("keras")
 
@@ -234,20 +235,20 @@ def test_a_model_shared_by_training_sets_trains_as_a_fresh_one(fashion_small):
 def test_compiling_again_the_same_way_keeps_the_traced_step_and_resets_adam(fashion_small):
     (x, y), _ = fashion_small
     model = transfer.transfer_model(10, "head", input_shape=(28, 28, 1), resize_to=32)
-    transfer._compile(model, 1e-3)
+    training._compile(model, 1e-3)
     model.fit(x, y, batch_size=20, epochs=1, verbose=0)
     step, optimizer = model.train_function, model.optimizer
     assert int(optimizer.iterations.numpy()) == 2
     assert any(np.abs(np.asarray(v)).sum() > 0 for v in optimizer.variables[2:])  # moments moved
-    transfer._compile(model, 1e-3)  # the same way: a fresh Adam, the same traced step
+    training._compile(model, 1e-3)  # the same way: a fresh Adam, the same traced step
     assert model.train_function is step and model.optimizer is optimizer
     assert int(optimizer.iterations.numpy()) == 0
     assert np.isclose(float(np.asarray(optimizer.learning_rate)), 1e-3)
     assert all(not np.asarray(v).any() for v in optimizer.variables[2:])  # zero moments
-    transfer._compile(model, 1e-4)  # another rate: compiled anew
+    training._compile(model, 1e-4)  # another rate: compiled anew
     assert model.optimizer is not optimizer and model.train_function is None
     transfer.set_regime(model, "top")
-    transfer._compile(model, 1e-4)  # other trainable layers: compiled anew
+    training._compile(model, 1e-4)  # other trainable layers: compiled anew
     assert model.train_function is None
 
 
@@ -359,7 +360,7 @@ def test_fit_regime_random_trains_everything_then_recalibrates(fashion_small, mo
     seen = []
     original = transfer.recalibrate_batchnorm
     monkeypatch.setattr(
-        transfer,
+        training,  # where fit_regime looks it up
         "recalibrate_batchnorm",
         lambda m, xs, **kw: seen.append(len(xs)) or original(m, xs),
     )
