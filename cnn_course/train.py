@@ -82,10 +82,9 @@ class Recipe:
     steps_per_execution : int
         At most this many training steps per call into TensorFlow (``compile``'s
         ``steps_per_execution``; the recipe uses :func:`steps_per_call` of it, and 1
-        under a strategy with several replicas). It
-        changes no number, only the time: each call costs a few milliseconds of
-        Python, which at batch 64 on a 2-core CPU is a fifth of a step
-        (``docs/benchmarks.md``).
+        under a strategy with several replicas). It changes no number, only the time:
+        each call costs a few milliseconds of Python, which at batch 64 on a 2-core CPU
+        is a fifth of a step (``docs/benchmarks.md``).
 
     Examples
     --------

@@ -13,7 +13,8 @@ global variables ``env`` and raises
 the extra part graded by ``make grade`` (more random cases). The helpers below turn what a
 student's code does — returns nothing, raises, returns the wrong shape, calls the library
 instead of implementing it — into those two errors, in the course's words;
-:func:`quiet_tensorflow` keeps TensorFlow's warnings out of a check that builds models.
+:func:`~cnn_course.runtime.quiet_tensorflow` (re-exported here) keeps TensorFlow's warnings out of
+a check that builds models.
 
 Checks compare against the course's own reference implementations (:mod:`cnn_course.ops`,
 :mod:`cnn_course.shapes`, ...), never against a number typed into the check, so a check
@@ -292,9 +293,6 @@ def forbid(f: Callable[..., Any], names: Iterable[str], task: str) -> None:
             raise WrongAnswer(
                 f"the exercise is to write {task} yourself; your function calls `{used}`."
             )
-
-
-# --------------------------------------------------------------------------- running models
 
 
 # --------------------------------------------------------------------------- comparing answers
