@@ -1,6 +1,7 @@
 """Benchmark: the course recipe against the keras.io recipe, on the same model, in one process.
 
-Run ``python -m cnn_course.bench`` (``make bench``). Both recipes train a fresh
+Run ``python -m cnn_course.bench`` (``make bench``; ``--seed 0 1 2`` for several seeds side by
+side). Both recipes train a fresh
 copy of the same architecture (:func:`~cnn_course.models.mnist_convnet`, or
 ``--model fcn_gap``) on the 60 000 MNIST training images and are scored on the
 10 000 test images they never saw:
@@ -145,22 +146,59 @@ def run_benchmark(
     }
 
 
+def seeds_table(runs: Sequence[Mapping[str, Any]]) -> str:
+    """The figures of several :func:`run_benchmark` runs side by side, one row per seed.
+
+    Examples
+    --------
+    >>> run = {"seed": 0, "ratio": 0.1352, "cpu_ratio": 0.1455,
+    ...        "course": {"wall_s": 19.03, "test_accuracy": 0.9907},
+    ...        "reference": {"wall_s": 140.79, "test_accuracy": 0.9922}}
+    >>> print(seeds_table([run]))
+    seed  course s  reference s  ratio  cpu ratio  course acc  reference acc
+       0      19.0        140.8  0.135      0.145      0.9907         0.9922
+    """
+    lines = ["seed  course s  reference s  ratio  cpu ratio  course acc  reference acc"]
+    for run in runs:
+        course, reference = run["course"], run["reference"]
+        lines.append(
+            f"{run['seed']:>4}  {course['wall_s']:8.1f}  {reference['wall_s']:11.1f}"
+            f"  {run['ratio']:5.3f}  {run['cpu_ratio']:9.3f}"
+            f"  {course['test_accuracy']:10.4f}  {reference['test_accuracy']:13.4f}"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command line: ``python -m cnn_course.bench [--model fcn_gap] [--quick] [--seed N]``."""
+    """Command line: ``python -m cnn_course.bench [--model fcn_gap] [--quick] [--seed N ...]``.
+
+    With one seed the last two lines are the JSON figures and the ratio; with several
+    (``--seed 0 1 2``) each seed's fits run in turn, then a table puts the seeds side by
+    side, and the last two lines are a JSON list and the ratios, worst last.
+    """
     parser = argparse.ArgumentParser(
         prog="python -m cnn_course.bench",
         description="Time the course recipe against the keras.io recipe on the same model.",
     )
     parser.add_argument("--model", choices=list(MODELS), default="mnist_convnet")
     parser.add_argument("--quick", action="store_true", help="a few-second smoke test")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, nargs="+", default=[0], help="one or more seeds")
     parser.add_argument("--verbose", type=int, choices=[0, 1, 2], default=None)
     args = parser.parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     verbose = args.verbose if args.verbose is not None else (0 if args.quick else 2)
-    figures = run_benchmark(args.model, quick=args.quick, seed=args.seed, verbose=verbose)
-    print(json.dumps(figures))
-    print(f"ratio course/reference: {figures['ratio']:.2f}")
+    runs = []
+    for seed in args.seed:
+        figures = run_benchmark(args.model, quick=args.quick, seed=seed, verbose=verbose)
+        runs.append({"seed": seed, **figures})
+    if len(runs) == 1:
+        print(json.dumps(runs[0]))
+        print(f"ratio course/reference: {runs[0]['ratio']:.2f}")
+        return 0
+    print(seeds_table(runs))
+    print(json.dumps(runs))
+    ratios = sorted(run["ratio"] for run in runs)
+    print("ratios course/reference: " + ", ".join(f"{r:.3f}" for r in ratios))
     return 0
 
 

@@ -393,3 +393,17 @@ def test_bench_quick_prints_json_then_ratio_last(capsys):
         figures["course"]["wall_s"] / figures["reference"]["wall_s"], rel=1e-3
     )
     assert quick_mode()  # the benchmark restored the environment
+
+
+def test_bench_with_several_seeds_prints_them_side_by_side(capsys):
+    from cnn_course import bench
+
+    assert bench.main(["--quick", "--seed", "0", "1"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    runs = json.loads(lines[-2])
+    assert [run["seed"] for run in runs] == [0, 1]
+    ratios = sorted(run["ratio"] for run in runs)
+    assert lines[-1] == "ratios course/reference: " + ", ".join(f"{r:.3f}" for r in ratios)
+    table = lines[lines.index(bench.seeds_table(runs).splitlines()[0]) :][:3]
+    assert table == bench.seeds_table(runs).splitlines()
+    assert [row.split()[0] for row in table[1:]] == ["0", "1"]
