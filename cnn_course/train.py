@@ -81,8 +81,8 @@ class Recipe:
         Train on a class-balanced subset of this size (quick mode), else on everything.
     steps_per_execution : int
         At most this many training steps per call into TensorFlow (``compile``'s
-        ``steps_per_execution``; the recipe uses :func:`steps_per_call` of it, and 1
-        under a strategy with several replicas). It changes no number, only the time:
+        ``steps_per_execution``; the recipe uses :func:`steps_per_call` of it: 1 under a
+        strategy with several replicas). It changes no number, only the time:
         each call costs a few milliseconds of Python, which at batch 64 on a 2-core CPU
         is a fifth of a step (``docs/benchmarks.md``).
 
@@ -454,12 +454,17 @@ def learning_rates(schedule: Any, total_steps: int) -> np.ndarray:
     return np.array([float(rate_at(tf.constant(step))) for step in range(total_steps)])
 
 
-def steps_per_call(steps_per_epoch: int, at_most: int) -> int:
+def steps_per_call(steps_per_epoch: int, at_most: int, replicas: int = 1) -> int:
     """The most training steps per call, up to ``at_most``, that divide an epoch exactly.
 
     Keras runs ``steps_per_execution`` batches per call and does not cut the last call of
     an epoch short: with 938 steps per epoch and 16 per call it would run 59 × 16 = 944.
     A divisor of the epoch keeps every epoch exactly ``steps_per_epoch`` steps long.
+
+    With ``replicas`` > 1 (a strategy that splits the batches over several devices,
+    ``strategy.num_replicas_in_sync``) it is 1: Keras 3.15 with TensorFlow 2.21 fails to
+    run several steps per call under a ``MirroredStrategy`` ("You must feed a value for
+    placeholder tensor ..."; tests/test_runtime.py trains over two logical CPUs).
 
     Examples
     --------
@@ -469,6 +474,8 @@ def steps_per_call(steps_per_epoch: int, at_most: int) -> int:
     7
     >>> steps_per_call(10, 16)  # a whole epoch per call
     10
+    >>> steps_per_call(938, 16, replicas=2)  # several devices: one step per call
+    1
     >>> steps_per_call(0, 16)
     Traceback (most recent call last):
     ...
@@ -476,6 +483,8 @@ def steps_per_call(steps_per_epoch: int, at_most: int) -> int:
     """
     steps_per_epoch = _checks.positive_int(steps_per_epoch, "the steps per epoch")
     at_most = _checks.positive_int(at_most, "the steps per call")
+    if _checks.positive_int(replicas, "the number of replicas") > 1:
+        return 1
     return max(d for d in range(1, min(at_most, steps_per_epoch) + 1) if steps_per_epoch % d == 0)
 
 
@@ -575,12 +584,11 @@ def fit_course_recipe(
 
     steps_per_epoch = math.ceil(len(y_train) / batch_size)
     schedule = learning_rate_schedule(recipe, steps_per_epoch * epochs)
-    steps_per_execution = steps_per_call(steps_per_epoch, recipe.steps_per_execution)
-    if model.distribute_strategy.num_replicas_in_sync > 1:
-        # Keras 3.15 / TensorFlow 2.21 fail to run several steps per call under a
-        # MirroredStrategy ("You must feed a value for placeholder tensor ..." from
-        # multi_step_on_iterator; tests/test_runtime.py trains over two logical CPUs).
-        steps_per_execution = 1
+    steps_per_execution = steps_per_call(
+        steps_per_epoch,
+        recipe.steps_per_execution,
+        replicas=model.distribute_strategy.num_replicas_in_sync,
+    )
     with model.distribute_strategy.scope():
         model.compile(
             optimizer=keras.optimizers.Adam(learning_rate=schedule),

@@ -240,6 +240,9 @@ def test_steps_per_call_refuses_zero():
     for args in [(0, 16), (938, 0), (-5, 16)]:
         with pytest.raises(ValueError, match=">= 1"):
             train.steps_per_call(*args)
+    with pytest.raises(ValueError, match="number of replicas"):
+        train.steps_per_call(938, 16, replicas=0)
+    assert [train.steps_per_call(938, 16, replicas=r) for r in (1, 2, 8)] == [14, 1, 1]
     with pytest.raises(ValueError, match="steps per execution"):
         train.Recipe(epochs=1, batch_size=1, steps_per_execution=0)
 
@@ -268,6 +271,7 @@ INTEGER_PARAMETERS = {
     ),
     "steps_per_call steps_per_epoch": lambda v: train.steps_per_call(v, 16),
     "steps_per_call at_most": lambda v: train.steps_per_call(938, v),
+    "steps_per_call replicas": lambda v: train.steps_per_call(938, 16, replicas=v),
     "learning_rate_schedule total_steps": lambda v: train.learning_rate_schedule(
         train.QUICK_RECIPE, v
     ),
