@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cnn_course import _checks, _lazy, runtime
+from cnn_course import _checks, runtime
 from cnn_course.transfer.regimes import (
     LEARNING_RATES,
     REGIMES,
@@ -19,8 +19,10 @@ from cnn_course.transfer.regimes import (
 )
 from cnn_course.transfer.training import (
     _accuracy,
+    _assign,
     _compile,
     _head_accuracy,
+    _values,
     extract_features,
     fit_regime,
     recalibrate_batchnorm,
@@ -44,14 +46,12 @@ class _FreshModel:
     """
 
     def __init__(self, model: keras.Model) -> None:
-        keras = _lazy.keras()
         self.model = model
-        self._initial = [keras.ops.convert_to_numpy(v) for v in model.variables]
+        self._initial = _values(model.variables)
 
     def restart(self, seed: int) -> keras.Model:
         """The model with its initial variables, the random generators seeded with ``seed``."""
-        for variable, value in zip(self.model.variables, self._initial, strict=True):
-            variable.assign(value)
+        _assign(self.model.variables, self._initial)
         runtime.seed_everything(seed)
         return self.model
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +37,18 @@ __all__ = [
     "recalibrate_batchnorm",
     "time_feature_extraction",
 ]
+
+
+def _values(variables: Sequence[Any]) -> list[np.ndarray]:
+    """A copy of the variables' current values (to put back with :func:`_assign`)."""
+    keras = _lazy.keras()
+    return [keras.ops.convert_to_numpy(v) for v in variables]
+
+
+def _assign(variables: Sequence[Any], values: Sequence[np.ndarray]) -> None:
+    """Put the values :func:`_values` copied back into the same variables."""
+    for variable, value in zip(variables, values, strict=True):
+        variable.assign(value)
 
 
 @dataclass
@@ -75,8 +88,7 @@ def _compile(model: keras.Model, learning_rate: float, steps_per_execution: int 
         and done.trainable == trainable
         and model.steps_per_execution == steps_per_execution
     ):
-        for variable, value in zip(done.optimizer.variables, done.initial, strict=True):
-            variable.assign(value)
+        _assign(done.optimizer.variables, done.initial)
         return
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate),
@@ -85,8 +97,9 @@ def _compile(model: keras.Model, learning_rate: float, steps_per_execution: int 
         steps_per_execution=steps_per_execution,
     )
     model.optimizer.build(model.trainable_variables)
-    initial = [keras.ops.convert_to_numpy(v) for v in model.optimizer.variables]
-    _COMPILED[model] = _Compiled(model.optimizer, learning_rate, trainable, initial)
+    _COMPILED[model] = _Compiled(
+        model.optimizer, learning_rate, trainable, _values(model.optimizer.variables)
+    )
 
 
 FEATURE_BATCH_PIXELS = 1 << 20
