@@ -51,10 +51,11 @@ notebooks: setup  # full-mode outputs + measured run times (quick mode timed, no
 student: setup  # notebooks/student/NN_*.ipynb: the solutions replaced by ..., no outputs
 	$(PY) -m cnn_course.exercises.editions notebooks
 
-# make grade SUBMISSIONS=DIR [GRADE_ARGS="--timeout 900 --jobs 2 --full"] -> DIR/grades.csv
+# make grade SUBMISSIONS=DIR NOTEBOOK=03 [GRADE_ARGS="--timeout 900 --jobs 2 --full"]
+#   -> DIR/grades.csv and DIR/feedback/ (each submission in a bubblewrap sandbox)
 grade: setup
-	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=DIR"; exit 2; }
-	$(PY) -m cnn_course.exercises.grading "$(SUBMISSIONS)" $(GRADE_ARGS)
+	@test -n "$(SUBMISSIONS)" -a -n "$(NOTEBOOK)" || { echo "usage: make grade SUBMISSIONS=DIR NOTEBOOK=03"; exit 2; }
+	$(PY) -m cnn_course.exercises.grading "$(SUBMISSIONS)" --notebook "$(NOTEBOOK)" $(GRADE_ARGS)
 
 # the course site: Jupyter Book 1.x (book/_config.yml) from the saved outputs, offline
 site: setup

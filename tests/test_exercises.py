@@ -14,8 +14,9 @@ import nbformat
 import pytest
 from exercise_checks import NOTEBOOKS, ROOT, exercise_cells, notebook_path
 
-from cnn_course.exercises import EXERCISES, CheckResult, Grader, run_check
+from cnn_course.exercises import EXERCISES, CheckResult, Grader, notebook_exercises
 from cnn_course.exercises._core import KINDS
+from cnn_course.exercises._grader import GRADING_ENV, check_exercise
 from cnn_course.exercises.editions import (
     STUDENT_NOTE,
     notebook_id,
@@ -48,9 +49,9 @@ def test_every_notebook_with_exercises_has_its_check_tests() -> None:
         assert (ROOT / "tests" / f"test_exercises_nb{number}.py").is_file(), number
 
 
-def test_run_check_refuses_an_unknown_exercise() -> None:
-    with pytest.raises(ValueError, match="there is no exercise 'ex99_9'"):
-        run_check("ex99_9", {})
+def test_the_registry_refuses_a_notebook_without_exercises() -> None:
+    with pytest.raises(ValueError, match="no exercises for notebook '99'"):
+        notebook_exercises("99")
 
 
 # --------------------------------------------------------------------------- in the notebooks
@@ -117,7 +118,8 @@ def test_the_saved_checks_of_the_instructor_edition_passed(number: str) -> None:
     for name, parts in exercise_cells(number).items():
         outputs = parts["check"].get("outputs", [])
         text = "".join(o.get("data", {}).get("text/plain", "") for o in outputs)
-        assert text == f"✅ {EXERCISES[name].label} ({name}): passed", (name, text)
+        assert text == repr(CheckResult(EXERCISES[name], "passed")), (name, text)
+        assert text.startswith(f"✅ {EXERCISES[name].label} ({name}): ")
 
 
 @pytest.mark.parametrize("number", NUMBERS)
@@ -188,15 +190,39 @@ def test_grader_refuses_another_notebooks_exercise() -> None:
         Grader("03").check("ex05_1", {})
 
 
-def test_check_result_from_an_unexpected_error_in_a_check() -> None:
-    class Case:
-        passed = False
-        message = (
-            "❌ Test case failed\nError at line 9 in test ex03_2:\n  run_check(...)\nKeyError: 'x'"
-        )
+def test_a_check_that_fails_unexpectedly_says_so_as_a_wrong_answer() -> None:
+    class Broken(dict):
+        def __contains__(self, name):
+            raise KeyError("x")
 
-    class File:
-        test_case_results = [Case()]
+    result = check_exercise(EXERCISES["ex03_2"], Broken(), hidden=False)
+    assert result.status == "wrong"
+    assert result.message == "the check could not run on your answer (KeyError: 'x')"
 
-    result = CheckResult.from_otter(EXERCISES["ex03_2"], File())
-    assert result.status == "wrong" and result.message == "'x'"
+
+def test_a_passed_public_check_says_the_hidden_cases_come_when_graded() -> None:
+    shown = repr(CheckResult(EXERCISES["ex03_1"], "passed"))
+    assert "the public cases passed" in shown and "hidden cases are run when" in shown
+    assert repr(CheckResult(EXERCISES["ex03_1"], "passed", hidden=True)).endswith(": passed")
+    assert repr(CheckResult(EXERCISES["ex03_2"], "passed")).endswith(": passed")  # no hidden
+
+
+def test_while_graded_a_notebooks_own_checks_run_nothing(monkeypatch) -> None:
+    monkeypatch.setenv(GRADING_ENV, "1")
+    result = Grader("03").check("ex03_2", {"my_size": 3})
+    assert result.status == "graded later" and "checked by the grader" in repr(result)
+
+
+def test_a_students_check_reads_answers_as_the_grader_does() -> None:
+    """An answer that cannot be graded (an object of the student's own class) is said so in
+    the notebook already, in the grader's words."""
+
+    class Size(int):
+        pass
+
+    class Mine:
+        pass
+
+    assert Grader("03").check("ex03_2", {"my_size": Size(18)}).passed  # its plain value
+    said = Grader("03").check("ex03_2", {"my_size": Mine()})
+    assert said.status == "wrong" and "`my_size` is a Mine, which cannot be graded" in said.message

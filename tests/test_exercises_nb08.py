@@ -29,6 +29,10 @@ HUGE_ZOOM = _augmentation(
     'layers.RandomRotation(0.03, fill_mode="constant"), '
     'layers.RandomZoom((-0.9, -0.8), fill_mode="constant")'
 )
+DIMS_AT_INFERENCE = _augmentation(
+    'layers.Rescaling(0.9), layers.RandomRotation(0.03, fill_mode="constant"), '
+    'layers.RandomZoom(0.1, fill_mode="constant")'
+)
 ALWAYS_ON = """
 import keras
 from keras import layers
@@ -79,7 +83,8 @@ WRONG = {
         Wrong(ONE_KIND, "one kind of transform only", match="at least two"),
         Wrong(ZERO_FACTORS, "factors of zero: nothing moves", match="unchanged"),
         Wrong(HUGE_ZOOM, "zooms far in: the digit leaves the image", match="ink"),
-        Wrong(ALWAYS_ON, "changes the images at inference", match="inference"),
+        Wrong(DIMS_AT_INFERENCE, "dims the images at inference too", match="inference"),
+        Wrong(ALWAYS_ON, "a layer class of its own: not data, cannot be graded", crosses=False),
         Wrong("my_augmentation = [0.03, 0.1, 0.1]", "factors, not layers"),
     ],
     "ex08_3": [

@@ -277,7 +277,7 @@ WRONG = {
     test_unanswered_is_not_yet,
     test_wrong_answer_fails,
     test_every_exercise_has_wrong_answers,
-) = exercise_tests("10", WRONG, solution_runs_in_notebook=("ex10_4",))
+) = exercise_tests("10", WRONG, solution_runs_in_notebook=("ex10_4",), graded_only=("ex10_4",))
 
 
 # --------------------------------------------------------------------------- beyond the four tests

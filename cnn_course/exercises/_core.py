@@ -24,16 +24,21 @@ cannot drift from what the notebook teaches.
 from __future__ import annotations
 
 import ast
+import contextlib
+import contextvars
 import copy
 import inspect
+import secrets
 import textwrap
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from numbers import Integral, Real
 from typing import Any, Literal
 
 import numpy as np
 
+from cnn_course.exercises._remote import KernelGone
+from cnn_course.exercises._wire import Unreadable, WireError
 from cnn_course.runtime import quiet_tensorflow
 
 __all__ = [
@@ -43,6 +48,8 @@ __all__ = [
     "WrongAnswer",
     "answer",
     "call",
+    "case_rng",
+    "hidden_seed",
     "describe_array",
     "exercise",
     "expect_array",
@@ -53,7 +60,9 @@ __all__ = [
     "forbid",
     "function",
     "quiet_tensorflow",
+    "seeded",
     "shape_text",
+    "source_of",
 ]
 
 Kind = Literal["compute", "implement", "experiment"]
@@ -172,6 +181,57 @@ def exercise(
     return make
 
 
+# --------------------------------------------------------------------------- the cases' inputs
+
+#: The seed of the hidden cases: drawn anew in every process (so not readable in the installed
+#: source), and by the grader for every grading run (:func:`hidden_seed`).
+_PROCESS_SEED = secrets.randbits(63)
+_HIDDEN_SEED: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "hidden_seed", default=None
+)
+
+
+def case_rng(hidden: bool) -> np.random.Generator:
+    """The random generator a check draws its cases from.
+
+    The public cases are always the same (seed 0: a student can reproduce a failing case);
+    the hidden cases come from a secret seed, so no table of answers can be made for them.
+
+    >>> a, b = case_rng(False).integers(100, size=3), case_rng(False).integers(100, size=3)
+    >>> bool((a == b).all())
+    True
+    >>> with hidden_seed(7):
+    ...     c = case_rng(True).integers(100, size=3)
+    >>> with hidden_seed(7):
+    ...     bool((case_rng(True).integers(100, size=3) == c).all())
+    True
+    """
+    if not hidden:
+        return np.random.default_rng(0)
+    seed = _HIDDEN_SEED.get()
+    return np.random.default_rng(_PROCESS_SEED if seed is None else seed)
+
+
+@contextlib.contextmanager
+def hidden_seed(seed: int) -> Iterator[None]:
+    """Draw the hidden cases from ``seed`` inside the ``with`` block (one grading run)."""
+    token = _HIDDEN_SEED.set(int(seed))
+    try:
+        yield
+    finally:
+        _HIDDEN_SEED.reset(token)
+
+
+def _unreadable(value: Unreadable, what: str) -> WrongAnswer:
+    kind = value.type_name
+    article = "an" if kind[:1].lower() in "aeiou" else "a"
+    why = f" ({value.why})" if value.why else ""
+    return WrongAnswer(
+        f"{what} is {article} {kind}{why}, which cannot be graded: answers are numbers, "
+        "strings, tuples, lists, NumPy arrays, functions or Keras models."
+    )
+
+
 # --------------------------------------------------------------------------- reading answers
 
 
@@ -190,7 +250,12 @@ def answer(env: Env, name: str) -> Any:
             f"not answered yet: `{name}` is not defined — run the exercise's cell first, "
             "then the check."
         )
-    value = env[name]
+    try:
+        value = env[name]
+    except WireError as err:
+        raise WrongAnswer(f"`{name}` could not be read: {err}.") from None
+    if isinstance(value, Unreadable):
+        raise _unreadable(value, f"`{name}`")
     if value is Ellipsis:
         raise NotAnswered(
             f"not answered yet: replace the ... in `{name} = ...` with your answer, run that "
@@ -241,8 +306,12 @@ def call(f: Callable[..., Any], *args: Any, case: str, **kwargs: Any) -> Any:
     kwargs = copy.deepcopy(kwargs)
     try:
         result = f(*args, **kwargs)
-    except (NotAnswered, WrongAnswer):
+    except (NotAnswered, WrongAnswer, KernelGone):
         raise
+    except WireError as err:
+        raise WrongAnswer(
+            f"{case}: what your function returned could not be read: {err}."
+        ) from None
     except Exception as err:  # the student's code: any error is an answer to report
         raise WrongAnswer(f"{case}: your function raised {type(err).__name__}: {err}") from None
     if result is None:
@@ -250,7 +319,39 @@ def call(f: Callable[..., Any], *args: Any, case: str, **kwargs: Any) -> Any:
             "not answered yet: your function returns nothing (its body is still ..., or it has "
             "no return)."
         )
+    if isinstance(result, Unreadable):
+        raise _unreadable(result, f"{case}: what your function returns")
     return result
+
+
+def seeded(f: Callable[..., Any], seed: int) -> Callable[..., Any]:
+    """``f``, called after seeding the random generators of the process it runs in.
+
+    A student's function that trains a model runs in the kernel when graded: the seed has to
+    be set there, not in the grader.
+    """
+    remote = getattr(f, "seeded", None)
+    if callable(remote):
+        return remote(seed)
+
+    def run(*args: Any, **kwargs: Any) -> Any:
+        from cnn_course import runtime
+
+        runtime.seed_everything(seed)
+        return f(*args, **kwargs)
+
+    return run
+
+
+def source_of(f: Callable[..., Any]) -> str | None:
+    """The source of the student's function ``f`` (as the kernel read it when graded)."""
+    source = getattr(f, "source", None)
+    if isinstance(source, str):
+        return source
+    try:
+        return inspect.getsource(f)
+    except (OSError, TypeError):
+        return None
 
 
 def forbid(f: Callable[..., Any], names: Iterable[str], task: str) -> None:
@@ -268,10 +369,12 @@ def forbid(f: Callable[..., Any], names: Iterable[str], task: str) -> None:
     ...
     cnn_course.exercises._core.WrongAnswer: the exercise is to write max pooling ... `max_pool`.
     """
+    source = source_of(f)
+    if source is None:
+        return
     try:
-        source = textwrap.dedent(inspect.getsource(f))
-        tree = ast.parse(source)
-    except (OSError, TypeError, SyntaxError):
+        tree = ast.parse(textwrap.dedent(source))
+    except SyntaxError:
         return
     banned = set(names)
     # the function's own names (parameters, local variables) are the student's: a local

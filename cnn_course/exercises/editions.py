@@ -49,8 +49,9 @@ _BADGE_RE = re.compile(
 STUDENT_NOTE = """\
 **Student edition.** Each exercise has a statement, a cell to answer in — its `...` are
 yours to replace — and a check under it: `grader.check("ex…")` says ✅ *passed*, ⏳ *not
-answered yet*, or ❌ which case is wrong with a hint. Nothing later in the notebook uses
-your answers, so you can run it from top to bottom at any time."""
+answered yet*, or ❌ which case is wrong with a hint. A function you write is also tested on
+hidden cases when your notebook is graded. Nothing later in the notebook uses your answers,
+so you can run it from top to bottom at any time."""
 
 
 def notebook_id(path: str | Path, nb: nbformat.NotebookNode | None = None) -> str | None:

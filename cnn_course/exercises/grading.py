@@ -1,53 +1,132 @@
-"""Grade a folder of submitted notebooks in one command (``make grade SUBMISSIONS=DIR``).
+"""Grade a folder of submissions in one command: ``make grade SUBMISSIONS=DIR NOTEBOOK=NN``.
 
-For every ``.ipynb`` in the folder this writes one row per exercise of its notebook to
-``DIR/grades.csv``: ``submission,exercise,score,max_score``. Student editions (answered
-or not) and instructor editions are graded alike; an instructor edition gets full marks,
-which is how an instructor checks the solutions.
+Every ``.ipynb`` in the folder is graded as notebook ``NN`` — the instructor says which; what
+a submission says about itself (its metadata, its file name) does not count. This writes
 
-How a submission is graded: otter-grader's ``grade_notebook`` runs it from top to bottom
-in a fresh kernel, records every ``grader.check`` the notebook makes (with the public
-*and* hidden cases) and, at the end, runs the checks the notebook never called. The tests
-come from the course, not from the submission, so editing or deleting check cells gains
-nothing; a deleted or broken answer cell scores 0 on its exercise only.
+* ``DIR/grades.csv``: one row per submission and exercise, ``submission,exercise,score,
+  max_score,sandbox`` (``sandbox`` says how the run was confined: ``bubblewrap``, or ``none``
+  when the instructor passed ``--no-sandbox``);
+* ``DIR/feedback/<submission>.md``: for the student, each exercise's score and what its check
+  said (a hidden case that fails is reported without its inputs).
 
-Submissions are untrusted code. Each runs in its own process group — never inside this
-program's interpreter — with a time limit; one that hangs is killed and one that crashes
-scores 0 on what it broke, and neither stops the others being graded. The grading
-process only reads back a small JSON file of scores, checked before use. (A submission
-still runs with your user's rights: grade in an account or container without secrets.)
+How a submission is graded. It is hostile code, so it never runs in this process:
 
-The notebooks run in quick mode by default (small training sets; the experiment
-exercises' targets are set for it), ``--full`` grades at full size.
+1. it runs from top to bottom in its own Python process inside a sandbox
+   (:mod:`cnn_course.exercises._sandbox`: no network, a read-only view of the system and the
+   course, its scratch folder as the only writable place, limits on memory, time, processes,
+   files and output), where it only *produces data* (:mod:`cnn_course.exercises._kernel`);
+2. this process runs every check, public and hidden, on a view of the submission's variables
+   (:mod:`cnn_course.exercises._remote`): an answer crosses as data in safe formats (JSON,
+   ``.npy`` without pickle, ``.keras`` loaded in safe mode), a student's function is run in
+   the sandbox on inputs this process chooses — the hidden ones drawn from a seed that is
+   secret to each grading run — and its results are compared here with the course's own
+   references. Experiment exercises measure the submitted model here (on the test or
+   validation images), not by trusting numbers the submission reports.
+
+So replacing the checks, the references or anything else in the submission's own process
+changes nothing, and a submission cannot see or touch another one, the grades or this
+program's files. A submission that crashes, hangs or floods scores 0 on what it did not get to
+answer and does not stop the others being graded.
+
+The notebooks run in quick mode by default (small training sets; the experiment exercises'
+targets are set for it), ``--full`` grades at full size.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
-import json
-import math
 import os
-import signal
-import subprocess
+import re
+import secrets
 import sys
 import tempfile
+import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import nbformat
 
 from cnn_course import _checks
-from cnn_course.exercises import EXERCISES
-from cnn_course.exercises._otter import write_test_files
-from cnn_course.exercises.editions import notebook_id
+from cnn_course.exercises._core import Exercise, hidden_seed
+from cnn_course.exercises._grader import CheckResult, check_exercise
+from cnn_course.exercises._kernel import EXCHANGE
+from cnn_course.exercises._registry import notebook_exercises
+from cnn_course.exercises._remote import KernelGone, PipeChannel, RemoteEnv
+from cnn_course.exercises._sandbox import Limits, Sandboxed, unavailable
+from cnn_course.exercises._wire import write_message
 
-__all__ = ["Outcome", "Row", "grade_folder", "grade_submission", "main"]
+__all__ = [
+    "ExerciseResult",
+    "Outcome",
+    "Row",
+    "feedback_markdown",
+    "grade_folder",
+    "grade_submission",
+    "main",
+]
 
-COLUMNS = ("submission", "exercise", "score", "max_score")
-DEFAULT_TIMEOUT = 900.0
+COLUMNS = ("submission", "exercise", "score", "max_score", "sandbox")
+DEFAULT_TIMEOUT = Limits().time
+#: The largest submission read, in bytes (a notebook with its outputs is a few MB).
+MAX_SUBMISSION = 64 * 2**20
+#: What a failed hidden case says in the feedback: never its inputs.
+HIDDEN_FAILED = (
+    "the public cases pass, but at least one hidden case fails: test your function on more "
+    "inputs of your own (other sizes, shapes and values)."
+)
+
+# The checks run in this process, one submission at a time (several sandboxes run at once).
+_CHECKS = threading.Lock()
+
+
+@dataclass(frozen=True)
+class ExerciseResult:
+    """How one exercise of one submission was graded.
+
+    ``public`` and ``hidden`` are what the checks said (``hidden`` is None for an exercise
+    without hidden cases, or when the public check found nothing to grade).
+    """
+
+    exercise: Exercise
+    score: float
+    public: CheckResult | None = None
+    hidden: CheckResult | None = None
+
+    @property
+    def messages(self) -> tuple[str, ...]:
+        """What the failing checks said, for the instructor (hidden inputs included)."""
+        said = (self.public, self.hidden)
+        return tuple(r.message for r in said if r is not None and not r.passed)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What grading one submission gave: a result per exercise, and what went wrong if anything."""
+
+    results: dict[str, ExerciseResult]
+    problem: str = ""
+    sandbox: str = "bubblewrap"
+
+    @property
+    def scores(self) -> dict[str, float]:
+        return {name: r.score for name, r in self.results.items()}
+
+    @property
+    def messages(self) -> dict[str, tuple[str, ...]]:
+        return {name: r.messages for name, r in self.results.items()}
+
+    @property
+    def total(self) -> float:
+        return sum(r.score for r in self.results.values())
+
+    @property
+    def max_total(self) -> float:
+        return float(sum(r.exercise.points for r in self.results.values()))
 
 
 @dataclass(frozen=True)
@@ -59,203 +138,345 @@ class Row:
     score: float
     max_score: float
     messages: tuple[str, ...] = ()
+    sandbox: str = "bubblewrap"
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """What grading one submission gave: scores by exercise, and what went wrong if anything."""
-
-    scores: dict[str, float]
-    messages: dict[str, list[str]]
-    problem: str = ""
-
-
-def _exercises_of(path: Path) -> tuple[list[str], str]:
-    """The exercises a submission is graded on, and why it cannot be run ("" if it can)."""
-    try:
-        nb = nbformat.read(path, as_version=4)
-    except Exception as err:  # not JSON, not a notebook: graded by its name, run never
-        number = notebook_id(path)
-        problem = f"not a readable notebook ({type(err).__name__})"
-    else:
-        number = notebook_id(path, nb)
-        problem = ""
-    return [name for name, ex in EXERCISES.items() if ex.notebook == number], problem
+def _score(exercise: Exercise, public: CheckResult, hidden: CheckResult | None) -> float:
+    """Points: all for a passed check, or half for each part of an exercise with hidden cases."""
+    if not exercise.has_hidden:
+        return float(exercise.points) if public.passed else 0.0
+    half = exercise.points / 2
+    return (half if public.passed else 0.0) + (half if hidden and hidden.passed else 0.0)
 
 
-def _read_outcome(path: Path, names: Sequence[str]) -> dict[str, tuple[float, list[str]]]:
-    """Scores from the worker's JSON, keeping only known exercises and sane numbers."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    out = {}
-    for name in names:
-        entry = data.get(name) if isinstance(data, dict) else None
-        if not isinstance(entry, dict):
-            continue
-        score = entry.get("score")
-        if isinstance(score, bool) or not isinstance(score, int | float) or math.isnan(score):
-            continue
-        best = EXERCISES[name].points
-        messages = [str(m) for m in entry.get("messages", []) if isinstance(m, str)]
-        out[name] = (min(max(float(score), 0.0), float(best)), messages)
-    return out
-
-
-def _run(path: Path, names: Sequence[str], tests: Path, timeout: float, quick: bool) -> Outcome:
-    """Grade one notebook in its own process group, with a time limit."""
-    with tempfile.TemporaryDirectory(prefix="cnn_course_grading_") as work:
-        result = Path(work) / "result.json"
-        env = dict(os.environ, CNN_COURSE_QUICK="1" if quick else "0", TF_CPP_MIN_LOG_LEVEL="3")
-        command = [
-            sys.executable,
-            "-m",
-            "cnn_course.exercises._worker",
-            str(path.resolve()),
-            str(tests),
-            str(result),
-            *names,
-        ]
-        log = Path(work) / "log.txt"
-        with log.open("wb") as out:
-            process = subprocess.Popen(
-                command,
-                cwd=work,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # its own process group: the kernel dies with it
-            )
+def _check_all(exercises: dict[str, Exercise], env: RemoteEnv, seed: int) -> tuple[dict, str]:
+    """Run every check on ``env`` in this process; stop at a kernel that is gone."""
+    results: dict[str, ExerciseResult] = {}
+    with _CHECKS, hidden_seed(seed):
+        for name, ex in exercises.items():
             try:
-                process.wait(timeout=timeout)
-                problem = (
-                    "" if process.returncode == 0 else f"grading failed ({process.returncode})"
-                )
-            except subprocess.TimeoutExpired:
-                problem = f"stopped after the time limit of {timeout:g} s"
-            finally:
-                try:
-                    os.killpg(process.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                process.wait()
-        try:
-            found = _read_outcome(result, names)
-        except (OSError, ValueError):
-            found = {}
-            if not problem:
-                problem = "no result"
-        if problem and "time limit" not in problem:
-            text = log.read_text(encoding="utf-8", errors="replace")
-            if "DeadKernelError" in text:
-                problem = "the notebook crashed Python (the kernel died)"
-            elif not found:
-                problem += ": " + " / ".join(text.strip().splitlines()[-2:])
-    scores = {name: found[name][0] if name in found else 0.0 for name in names}
-    messages = {name: found[name][1] if name in found else [] for name in names}
-    return Outcome(scores, messages, problem)
+                public = check_exercise(ex, env, hidden=False)
+                hidden = None
+                if ex.has_hidden and public.status != "not yet":
+                    hidden = check_exercise(ex, env, hidden=True)
+            except KernelGone as gone:
+                for rest in exercises:
+                    results.setdefault(rest, ExerciseResult(exercises[rest], 0.0))
+                return results, f"the notebook's Python process stopped while graded ({gone})"
+            results[name] = ExerciseResult(ex, _score(ex, public, hidden), public, hidden)
+    return results, ""
+
+
+def _read_notebook(path: Path) -> tuple[bytes, str]:
+    """The submission's bytes, and why it cannot be graded ("" when it can)."""
+    try:
+        if path.stat().st_size > MAX_SUBMISSION:
+            return b"", f"larger than {MAX_SUBMISSION // 2**20} MB"
+        content = path.read_bytes()
+        nbformat.reads(content.decode("utf-8"), as_version=4)
+    except Exception as err:  # not UTF-8, not JSON, not a notebook: graded as empty
+        return b"", f"not a readable notebook ({type(err).__name__})"
+    return content, ""
 
 
 def grade_submission(
     path: str | os.PathLike[str],
+    notebook: str,
     timeout: float = DEFAULT_TIMEOUT,
     quick: bool = True,
-    tests: str | os.PathLike[str] | None = None,
+    sandbox: bool = True,
+    limits: Limits | None = None,
+    seed: int | None = None,
 ) -> Outcome:
-    """Grade one submitted notebook: its scores and check messages by exercise.
+    """Grade one submitted notebook as notebook ``notebook``: a result per exercise.
 
-    ``tests``: a folder of otter test files (public and hidden cases) to use; by default
-    they are written for this call.
+    Parameters
+    ----------
+    path : path
+        The submission.
+    notebook : str
+        Which notebook it is graded as (two digits): the instructor's choice.
+    timeout : float
+        Seconds it may take, its run and the checks together.
+    quick : bool
+        Run it in quick mode.
+    sandbox : bool
+        Run it in the bubblewrap sandbox (``False``: ``--no-sandbox``).
+    limits : Limits, optional
+        Memory, processes, files and output (``timeout`` sets the time).
+    seed : int, optional
+        The hidden cases' seed; by default a secret one for this call.
     """
     path = Path(path)
+    exercises = notebook_exercises(notebook)
     timeout = _checks.real(timeout, "the time limit", 0.0, open_low=True)
-    names, problem = _exercises_of(path)
-    if not names:
-        raise ValueError(f"{path.name} is not a course notebook with exercises")
+    limits = replace(limits or Limits(), time=timeout)
+    seed = secrets.randbits(63) if seed is None else seed
+    how = "bubblewrap" if sandbox else "none"
+    content, problem = _read_notebook(path)
     if problem:
-        return Outcome({name: 0.0 for name in names}, {name: [] for name in names}, problem)
-    if tests is not None:
-        return _run(path, names, Path(tests), timeout, quick)
-    with tempfile.TemporaryDirectory(prefix="cnn_course_tests_") as folder:
-        write_test_files(folder, EXERCISES.values(), hidden=True)
-        return _run(path, names, Path(folder), timeout, quick)
+        empty = {name: ExerciseResult(ex, 0.0) for name, ex in exercises.items()}
+        return Outcome(empty, problem, how)
+    with tempfile.TemporaryDirectory(prefix="cnn_course_submission_") as work:
+        scratch = Path(work)
+        (scratch / "submission.ipynb").write_bytes(content)
+        (scratch / EXCHANGE).mkdir()
+        results, problem = _run(scratch, exercises, limits, quick, sandbox, seed)
+        _make_removable(scratch)
+    return Outcome(results, problem, how)
+
+
+def _run(
+    scratch: Path, exercises: dict[str, Exercise], limits: Limits, quick: bool, sandbox: bool,
+    seed: int,
+) -> tuple[dict[str, ExerciseResult], str]:  # fmt: skip
+    """Run the submission in ``scratch`` and check it from here."""
+    to_kernel, requests = os.pipe()
+    answers, from_kernel = os.pipe()
+    # -I: none of the grader's PYTHON* variables nor the user's site folder; -u: what it prints
+    # counts against the output limit as it is printed; -B: it writes no bytecode
+    inner = [
+        sys.executable, "-I", "-u", "-B", "-m", "cnn_course.exercises._kernel", "submission.ipynb",
+        str(to_kernel), str(from_kernel),
+    ]  # fmt: skip
+    env = {"CNN_COURSE_QUICK": "1" if quick else "0", "CNN_COURSE_GRADING": "1"}
+    run = Sandboxed(inner, scratch, limits, sandbox, (to_kernel, from_kernel), env)
+    try:
+        run.start()
+    finally:
+        os.close(to_kernel)
+        os.close(from_kernel)
+    channel = PipeChannel(requests, answers, run.deadline)
+    try:
+        try:
+            ready = channel.receive()
+        except (KernelGone, ValueError):
+            ready = {}
+        if ready.get("ready") is not True:
+            results = {name: ExerciseResult(ex, 0.0) for name, ex in exercises.items()}
+            return results, _why_stopped(run)
+        results, problem = _check_all(exercises, RemoteEnv(channel, scratch / EXCHANGE), seed)
+        if problem:
+            problem = _why_stopped(run) or problem
+        return results, problem
+    finally:
+        with contextlib.suppress(Exception):
+            write_message(requests, {"op": "bye"})
+        for fd in (requests, answers):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        channel.close()
+        run.finish()
+
+
+def _why_stopped(run: Sandboxed) -> str:
+    """One line on why the submission's process ended before it answered."""
+    if run.stopped_because:
+        return run.stopped_because
+    if time.monotonic() >= run.deadline:
+        return f"stopped after the time limit of {run.limits.time:g} s"
+    code = run.process.poll()
+    tail = run.output_tail.decode("utf-8", errors="replace")
+    if "MemoryError" in tail or "Cannot allocate memory" in tail:
+        return f"ran out of its memory limit of {run.limits.memory / 2**30:g} GB"
+    if code is None:
+        return "the notebook's Python process did not answer"
+    return f"the notebook stopped Python before its end (exit code {code})"
+
+
+def _make_removable(folder: Path) -> None:
+    """Give back write permission on everything the submission left, so it can be removed."""
+    for root, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            with contextlib.suppress(OSError):
+                os.chmod(os.path.join(root, name), 0o700, follow_symlinks=False)
+
+
+# --------------------------------------------------------------------------- feedback
+
+
+def _title(notebook: str) -> str:
+    from cnn_course import course
+
+    try:
+        return f"{notebook} · {course.section(notebook).title}"
+    except ValueError:
+        return f"notebook {notebook}"
+
+
+def _said(result: CheckResult | None, hidden: bool) -> str:
+    if result is None or result.passed:
+        return ""
+    if hidden:
+        return HIDDEN_FAILED
+    return result.message
+
+
+def feedback_markdown(submission: str, notebook: str, outcome: Outcome) -> str:
+    """What a student reads after grading: each exercise's score and what its check said.
+
+    Failed hidden cases are reported without their inputs or the expected values.
+    """
+    lines = [
+        f"# {_title(notebook)}: your graded notebook",
+        "",
+        f"Submission `{submission}`: **{outcome.total:g} / {outcome.max_total:g}** points.",
+        "",
+    ]
+    if outcome.problem:
+        lines += [f"> Your notebook could not be graded completely: {outcome.problem}.", ""]
+    for result in outcome.results.values():
+        ex = result.exercise
+        lines += [f"## {ex.label} · {ex.title} — {result.score:g} / {ex.points:g}", ""]
+        public, hidden = _said(result.public, False), _said(result.hidden, True)
+        if result.public is None:
+            lines.append("Not graded: the notebook did not get that far.")
+        elif not public and not hidden:
+            lines.append("Passed." if not ex.has_hidden else "Passed, hidden cases included.")
+        else:
+            for text in (public, hidden):
+                if text:
+                    lines.append(f"- {text}")
+            if result.public.status == "wrong" or hidden:
+                lines += ["", f"Hint: {ex.hint}"]
+        lines.append("")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- a folder
+
+
+def _safe_stem(name: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", Path(name).stem)[:120] or "submission"
 
 
 def grade_folder(
     folder: str | os.PathLike[str],
+    notebook: str,
     timeout: float = DEFAULT_TIMEOUT,
     quick: bool = True,
     jobs: int = 1,
     out: str | os.PathLike[str] | None = None,
+    sandbox: bool = True,
+    limits: Limits | None = None,
 ) -> list[Row]:
-    """Grade every ``.ipynb`` in ``folder``; write and return the rows of ``grades.csv``.
+    """Grade every ``.ipynb`` in ``folder`` as notebook ``notebook``; write the CSV and feedback.
 
     Parameters
     ----------
     folder : path
         The submissions (not searched recursively).
+    notebook : str
+        The notebook they are graded as, two digits (``"03"``).
     timeout : float
-        Seconds one submission may take, kernel start included.
+        Seconds one submission may take.
     quick : bool
         Run the notebooks in quick mode.
     jobs : int
         Submissions graded at the same time.
     out : path, optional
-        Where to write the CSV; default ``folder/grades.csv``.
+        Where to write the CSV; default ``folder/grades.csv``. Feedback goes to the folder
+        ``feedback`` beside it.
+    sandbox : bool
+        ``False`` grades without the sandbox (``--no-sandbox``): recorded in the CSV.
+    limits : Limits, optional
+        The sandbox's limits (``timeout`` sets the time).
     """
     folder = Path(folder)
     if not folder.is_dir():
         raise ValueError(f"the submissions folder {str(folder)!r} does not exist")
+    if not isinstance(notebook, str):
+        raise TypeError(f'the notebook number must be a string such as "03", got {notebook!r}')
+    exercises = notebook_exercises(notebook)
     timeout = _checks.real(timeout, "the time limit", 0.0, open_low=True)
     jobs = _checks.positive_int(jobs, "the number of jobs")
-    submissions = sorted(p for p in folder.glob("*.ipynb") if p.is_file())
-    plan = []
-    for path in submissions:
-        names, _ = _exercises_of(path)
-        if not names:
-            print(f"{path.name}: not a course notebook with exercises (skipped)")
-            continue
-        plan.append((path, names))
-    with tempfile.TemporaryDirectory(prefix="cnn_course_tests_") as tests:
-        write_test_files(tests, EXERCISES.values(), hidden=True)
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            outcomes = list(
-                pool.map(lambda item: grade_submission(item[0], timeout, quick, tests), plan)
-            )
-    rows = []
-    for (path, names), outcome in zip(plan, outcomes, strict=True):
-        total = sum(outcome.scores.values())
-        best = sum(EXERCISES[name].points for name in names)
-        note = f" — {outcome.problem}" if outcome.problem else ""
-        print(f"{path.name}: {total:g} / {best:g}{note}")
-        for name in names:
-            best = float(EXERCISES[name].points)
-            said = tuple(outcome.messages[name])
-            rows.append(Row(path.name, name, outcome.scores[name], best, said))
+    if sandbox and (why := unavailable()):
+        raise SandboxUnavailable(why)
+    submissions = sorted(p for p in folder.glob("*.ipynb") if p.is_file() and not p.is_symlink())
+    seed = secrets.randbits(63)
+
+    def grade(path: Path) -> Outcome:
+        return grade_submission(path, notebook, timeout, quick, sandbox, limits, seed)
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        outcomes = list(pool.map(grade, submissions))
     target = Path(out) if out is not None else folder / "grades.csv"
+    feedback = target.parent / "feedback"
+    feedback.mkdir(exist_ok=True)
+    rows = []
+    for path, outcome in zip(submissions, outcomes, strict=True):
+        note = f" — {outcome.problem}" if outcome.problem else ""
+        print(f"{path.name}: {outcome.total:g} / {outcome.max_total:g}{note}")
+        for name in exercises:
+            result = outcome.results[name]
+            rows.append(
+                Row(
+                    path.name,
+                    name,
+                    result.score,
+                    float(result.exercise.points),
+                    result.messages,
+                    outcome.sandbox,
+                )  # fmt: skip
+            )
+        text = feedback_markdown(path.name, notebook, outcome)
+        (feedback / f"{_safe_stem(path.name)}.md").write_text(text, encoding="utf-8")
     with target.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(COLUMNS)
         for row in rows:
-            writer.writerow([row.submission, row.exercise, f"{row.score:g}", f"{row.max_score:g}"])
+            writer.writerow(
+                [row.submission, row.exercise, f"{row.score:g}", f"{row.max_score:g}", row.sandbox]
+            )
     return rows
 
 
+class SandboxUnavailable(RuntimeError):
+    """No sandbox can start here; the message says why and what to do."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(
+            f"cannot grade in a sandbox: {why}. Grade on Linux with user namespaces enabled, "
+            "or pass --no-sandbox to run the submissions unconfined (grades.csv records it)."
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m cnn_course.exercises.grading DIR [--timeout S] [--jobs N] [--full]``."""
+    """``python -m cnn_course.exercises.grading DIR --notebook NN [--timeout S] [--jobs N] ...``."""
     parser = argparse.ArgumentParser(
         prog="python -m cnn_course.exercises.grading",
-        description="Grade every notebook in DIR and write DIR/grades.csv "
-        "(submission,exercise,score,max_score).",
+        description="Grade every notebook in DIR as notebook NN and write DIR/grades.csv "
+        "(submission,exercise,score,max_score,sandbox) and DIR/feedback/.",
     )
     parser.add_argument("folder", nargs="?", help="the folder of submitted .ipynb files")
+    parser.add_argument("--notebook", help="the notebook they are graded as, e.g. 03")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds each")
     parser.add_argument("--jobs", type=int, default=1, help="submissions graded at once")
     parser.add_argument("--full", action="store_true", help="full mode instead of quick mode")
+    parser.add_argument(
+        "--memory", type=float, default=Limits().memory / 2**30, help="GB per process"
+    )
+    parser.add_argument(
+        "--no-sandbox",
+        action="store_true",
+        help="run submissions without the sandbox (recorded in grades.csv)",
+    )
     args = parser.parse_args(argv)
     if args.folder is None:
-        parser.error("give the folder of submissions: make grade SUBMISSIONS=DIR")
+        parser.error("give the folder of submissions: make grade SUBMISSIONS=DIR NOTEBOOK=NN")
+    if args.notebook is None:
+        parser.error(
+            "say which notebook the submissions are: make grade SUBMISSIONS=DIR NOTEBOOK=03"
+        )
     try:
-        grade_folder(args.folder, timeout=args.timeout, quick=not args.full, jobs=args.jobs)
-    except (TypeError, ValueError) as err:
+        limits = Limits(
+            memory=int(_checks.real(args.memory, "--memory", 0.0, open_low=True) * 2**30)
+        )
+        grade_folder(
+            args.folder, args.notebook, timeout=args.timeout, quick=not args.full,
+            jobs=args.jobs, sandbox=not args.no_sandbox, limits=limits,
+        )  # fmt: skip
+    except (TypeError, ValueError, SandboxUnavailable) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
     return 0

@@ -9,6 +9,7 @@ from cnn_course.exercises._core import (
     Env,
     answer,
     call,
+    case_rng,
     exercise,
     expect_array,
     expect_int,
@@ -49,7 +50,7 @@ def ex01_2(env: Env, hidden: bool) -> None:
         ["locally_connected_params", "LocallyConnected2D", "count_params", "keras"],
         "the parameter count",
     )
-    rng = np.random.default_rng(1 if hidden else 0)
+    rng = case_rng(hidden)
     # the slide's two examples, 1×1 fields, a field as large as the image (one position)
     cases = [(28, 5, 1, 1), (28, 5, 3, 5), (7, 1, 2, 4), (6, 6, 3, 2)]
     for _ in range(30 if hidden else 3):
@@ -147,7 +148,7 @@ def ex01_5(env: Env, hidden: bool) -> None:
         ],
         "the dense matrix",
     )
-    rng = np.random.default_rng(1 if hidden else 0)
+    rng = case_rng(hidden)
     for number, (k, shape) in enumerate(_dense_cases(rng, 30 if hidden else 3), start=1):
         f = k.shape[0]
         case = f"case {number} ({f}×{f} filter, {shape[0]}×{shape[1]} image)"

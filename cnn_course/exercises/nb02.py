@@ -14,6 +14,7 @@ from cnn_course.exercises._core import (
     WrongAnswer,
     answer,
     call,
+    case_rng,
     exercise,
     expect_array,
     expect_int,
@@ -96,7 +97,7 @@ def _expect_on_conv_cases(
     f: Callable[..., Any], reference: Callable[[np.ndarray, np.ndarray], np.ndarray], hidden: bool
 ) -> None:
     """The student's ``f(x, k)`` on every one of :func:`_conv_cases` must give ``reference``'s."""
-    rng = np.random.default_rng(1 if hidden else 0)
+    rng = case_rng(hidden)
     for number, (x, k) in enumerate(_conv_cases(rng, 30 if hidden else 3), start=1):
         case = f"case {number} ({shape_text(x)} image, {shape_text(k)} filter)"
         got = call(f, x, k, case=case)

@@ -9,6 +9,7 @@ from cnn_course.exercises._core import (
     Env,
     answer,
     call,
+    case_rng,
     exercise,
     expect_array,
     expect_int,
@@ -55,7 +56,7 @@ def _random_images(rng: np.random.Generator, count: int) -> list[np.ndarray]:
 def ex03_1(env: Env, hidden: bool) -> None:
     pad = function(env, "my_zero_pad")
     forbid(pad, ["pad", "zero_pad", "ZeroPadding2D"], "zero padding")
-    rng = np.random.default_rng(1 if hidden else 0)
+    rng = case_rng(hidden)
     for number, x in enumerate(_random_images(rng, 25 if hidden else 5), start=1):
         for p in (0, 1, 2) if number == 1 else (int(rng.integers(0, 4)),):
             case = f"case {number} ({shape_text(x)} image, p={p})"
@@ -75,7 +76,7 @@ def ex03_1(env: Env, hidden: bool) -> None:
 def ex03_3(env: Env, hidden: bool) -> None:
     size = function(env, "my_output_size")
     forbid(size, ["conv_output_size", "keras", "Conv2D"], "the formula")
-    rng = np.random.default_rng(1 if hidden else 0)
+    rng = case_rng(hidden)
     cases = [(7, 3, 0, 2), (7, 3, 0, 3), (6, 1, 0, 1), (5, 2, 0, 4)]  # fits, floors, 1×1, s > f
     for _ in range(40 if hidden else 4):
         f = int(rng.integers(1, 8))

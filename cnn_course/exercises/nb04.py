@@ -9,6 +9,7 @@ from cnn_course.exercises._core import (
     Env,
     answer,
     call,
+    case_rng,
     exercise,
     expect_array,
     expect_int,
@@ -95,7 +96,7 @@ def _volume_cases(rng: np.random.Generator, count: int) -> list[tuple[np.ndarray
 def ex04_2(env: Env, hidden: bool) -> None:
     conv = function(env, "my_conv_volume")
     forbid(conv, _CONVOLUTIONS, "convolution over volume")
-    rng = np.random.default_rng(1 if hidden else 0)
+    rng = case_rng(hidden)
     for number, (x, bank) in enumerate(_volume_cases(rng, 30 if hidden else 5), start=1):
         case = f"case {number} ({shape_text(x)} input, {shape_text(bank)} filter bank)"
         got = call(conv, x, bank, case=case)
@@ -115,7 +116,7 @@ def ex04_2(env: Env, hidden: bool) -> None:
 def ex04_3(env: Env, hidden: bool) -> None:
     layer = function(env, "my_conv_layer")
     forbid(layer, ["conv_layer", "relu", "Conv2D", "keras", "tensorflow"], "the layer")
-    rng = np.random.default_rng(1 if hidden else 0)
+    rng = case_rng(hidden)
     cases = _volume_cases(rng, 30 if hidden else 5)
     for number, (x, bank) in enumerate(cases, start=1):
         n_filters = bank.shape[3]

@@ -13,10 +13,12 @@ from cnn_course.exercises._core import (
     WrongAnswer,
     answer,
     call,
+    case_rng,
     exercise,
     expect_int,
     forbid,
     function,
+    seeded,
 )
 
 __all__ = ["EXERCISES"]
@@ -106,14 +108,14 @@ def ex06_1(env: Env, hidden: bool) -> None:
     build = function(env, "my_lenet5")
     forbid(build, ["lenet5", "lenet5_classic", "LENET5_LAYERS"], "the network")
     keras = _lazy.keras()
-    rng = np.random.default_rng(1 if hidden else 0)
+    rng = case_rng(hidden)
     cases = [slides.LENET5_INPUT_SHAPE]
     if hidden:
         cases += [(28, 28, 1), (16, 16, 1), (40, 24, 3)]  # MNIST, the smallest, non-square
     cases += _lenet_input_shapes(rng, 5 if hidden else 1)
     for input_shape in cases:
         case = f"my_lenet5(input_shape={input_shape})"
-        model = call(build, input_shape, case=case)
+        model = call(seeded(build, 0), input_shape, case=case)
         mine = _table_of(model, case)
         if model.name in ("lenet5", "lenet5_classic"):  # when forbid cannot read the source
             raise WrongAnswer(

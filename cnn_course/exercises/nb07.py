@@ -14,6 +14,7 @@ from cnn_course.exercises._core import (
     WrongAnswer,
     answer,
     call,
+    case_rng,
     exercise,
     expect_array,
     expect_int,
@@ -94,7 +95,7 @@ def _label_cases(rng: np.random.Generator, count: int) -> list[tuple[Any, Any, i
 def ex07_3(env: Env, hidden: bool) -> None:
     confusion = function(env, "my_confusion_matrix")
     forbid(confusion, ["confusion_matrix", "crosstab"], "the confusion matrix")
-    rng = np.random.default_rng(1 if hidden else 0)
+    rng = case_rng(hidden)
     for number, (y_true, y_pred, k) in enumerate(_label_cases(rng, 30 if hidden else 3), start=1):
         images = "1 image" if len(y_true) == 1 else f"{len(y_true)} images"
         case = f"case {number} ({images}, num_classes={k})"

@@ -12,6 +12,7 @@ from cnn_course.exercises._core import (
     WrongAnswer,
     answer,
     call,
+    case_rng,
     exercise,
     expect_array,
     expect_int,
@@ -60,7 +61,7 @@ def _reference_conv(kernel: np.ndarray, bias: np.ndarray, h: int, w: int, c: int
 def ex09_1(env: Env, hidden: bool) -> None:
     convert = function(env, "my_dense_to_conv")
     forbid(convert, ["dense_to_conv", "conv_to_dense"], "the conversion")
-    rng = np.random.default_rng(1 if hidden else 0)
+    rng = case_rng(hidden)
     for h, w, c, units in _dense_cases(rng, 20 if hidden else 2):
         case = f"a dense layer of {units} units on a flattened {h}×{w}×{c} volume"
         kernel = rng.normal(size=(h * w * c, units)).astype("float32")
@@ -139,7 +140,7 @@ def ex09_4(env: Env, hidden: bool) -> None:
     average = function(env, "my_window_average")
     banned = ["sliding_window_view", "avg_pool", "pool", "AveragePooling2D", "uniform_filter"]
     forbid(average, banned, "the window averages")
-    rng = np.random.default_rng(1 if hidden else 0)
+    rng = case_rng(hidden)
     for number, (class_map, k) in enumerate(_class_maps(rng, 25 if hidden else 3), start=1):
         case = f"case {number} ({shape_text(class_map)} class map, k={k})"
         got = call(average, class_map, k, case=case)

@@ -15,6 +15,7 @@ from cnn_course.exercises._core import (
     WrongAnswer,
     answer,
     call,
+    case_rng,
     describe_array,
     exercise,
     expect_array,
@@ -22,6 +23,7 @@ from cnn_course.exercises._core import (
     forbid,
     function,
     quiet_tensorflow,
+    seeded,
     shape_text,
 )
 
@@ -68,7 +70,7 @@ def ex10_1(env: Env, hidden: bool) -> None:
     crop = function(env, "my_center_crop")
     banned = ["center_crop", "CenterCrop", "central_crop", "imagenet_preprocess"]
     forbid(crop, banned + ["crop_to_bounding_box", "resize_with_crop_or_pad"], "the centre crop")
-    rng = np.random.default_rng(1 if hidden else 0)
+    rng = case_rng(hidden)
     for number, (image, size) in enumerate(_crop_cases(rng, 30 if hidden else 5), start=1):
         case = f"case {number} ({shape_text(image)} image, size={size})"
         got = call(crop, image, size, case=case)
@@ -173,33 +175,20 @@ def ex10_3(env: Env, hidden: bool) -> None:
     banned = ["transfer_model", "imagenet_backbone", "mobilenet_v2", "MobileNetV2"]
     forbid(build, banned + ["clone_model"], "the transfer model")
     keras = _lazy.keras()
-    rng = np.random.default_rng(1 if hidden else 0)
+    rng = case_rng(hidden)
     for number, (shape, channels, classes) in enumerate(_head_cases(hidden), start=1):
         backbone = stand_in_backbone(shape, channels, seed=10 * number + (5 if hidden else 0))
         case = (
             f"case {number} (a backbone taking {shape_text(shape)} images with "
             f"{channels} feature maps, num_classes={classes})"
         )
-        model = call(functools.partial(build, backbone), classes, case=case)
+        model = call(functools.partial(seeded(build, number), backbone), classes, case=case)
         if not isinstance(model, keras.Model):
             raise WrongAnswer(
                 f"{case}: your function should return a Keras model (keras.Model(inputs, "
                 f"outputs)), got {type(model).__name__}."
             )
-        mine = {id(w) for w in model.weights}
-        if not all(id(w) in mine for w in backbone.weights):
-            raise WrongAnswer(
-                f"{case}: your model does not contain the backbone it was given (its weights are "
-                "not in your model): call `backbone` itself on the inputs, do not build or copy "
-                "another network."
-            )
-        trainable = {id(w) for w in model.trainable_weights}
-        thawed = [w.path for w in backbone.weights if id(w) in trainable]
-        if thawed:
-            raise WrongAnswer(
-                f"{case}: the backbone's weights are still trainable ({thawed[0]}, …): freeze "
-                "the backbone so that only the new head learns."
-            )
+        _expect_frozen_backbone(model, backbone, case)
         x = rng.uniform(0, 255, size=(2, *shape)).astype(np.float32)
         try:
             out = np.asarray(keras.ops.convert_to_numpy(model(x, training=False)))
@@ -232,6 +221,42 @@ def ex10_3(env: Env, hidden: bool) -> None:
             rtol=1e-4,
             atol=1e-6,
         )
+
+
+def _expect_frozen_backbone(model: Any, backbone: Any, case: str) -> None:
+    """The student's model holds the given backbone's layers, with their weights, frozen.
+
+    Layers are matched by name and weights by value (not by identity: when graded, the model
+    comes back from the student's process as a ``.keras`` file).
+    """
+    keras = _lazy.keras()
+    mine = {layer.name: layer for layer in _all_layers(model) if layer is not model}
+    trainable = {id(w) for w in model.trainable_weights}
+    for given in backbone.layers:
+        if not given.weights:
+            continue
+        layer = mine.get(given.name)
+        same = (
+            layer is not None
+            and len(layer.weights) == len(given.weights)
+            and all(
+                tuple(a.shape) == tuple(b.shape)
+                and np.array_equal(keras.ops.convert_to_numpy(a), keras.ops.convert_to_numpy(b))
+                for a, b in zip(layer.weights, given.weights, strict=True)
+            )
+        )
+        if not same:
+            raise WrongAnswer(
+                f"{case}: your model does not contain the backbone it was given (its layer "
+                f"{given.name!r} with its weights is not in your model): call `backbone` itself "
+                "on the inputs, do not build or copy another network."
+            )
+        thawed = [w.path for w in layer.weights if id(w) in trainable]
+        if thawed:
+            raise WrongAnswer(
+                f"{case}: the backbone's weights are still trainable ({thawed[0]}, …): freeze "
+                "the backbone so that only the new head learns."
+            )
 
 
 def _dense_weights(model: Any, channels: int, classes: int, case: str) -> tuple[Any, Any]:
@@ -345,8 +370,7 @@ def _measure(fine_tune: Callable[..., Any], n_train: int) -> float:
     keras = _lazy.keras()
     x, y, x_test, y_test = fashion_sets(n_train)
     case = f"my_fine_tune on the {n_train} training images"
-    runtime.seed_everything(0)
-    model = call(fine_tune, x, y, case=case)
+    model = call(seeded(fine_tune, 0), x, y, case=case)
     if not isinstance(model, keras.Model):
         raise WrongAnswer(
             f"{case}: your function should return the trained Keras model, got "

@@ -13,6 +13,7 @@ from cnn_course.exercises._core import (
     WrongAnswer,
     answer,
     call,
+    case_rng,
     describe_array,
     exercise,
     expect_array,
@@ -184,7 +185,7 @@ def ex11_2(env: Env, hidden: bool) -> None:
     step = function(env, "my_ascent_step")
     banned = ["maximum_response", "maximum_responses", "ascent_step", "ascend"]
     forbid(step, banned + ["class_maximisation", "deep_dream", "explain"], "the ascent step")
-    rng = np.random.default_rng(1 if hidden else 0)
+    rng = case_rng(hidden)
     for number, (model, x, d, step_size, what) in enumerate(
         _ascent_cases(rng, 12 if hidden else 4), start=1
     ):
