@@ -527,3 +527,18 @@ def test_without_a_sandbox_grading_refuses_unless_told(tmp_path, monkeypatch, ca
     assert lines[1:] and all(line.endswith(",none") for line in lines[1:])
     assert sum(float(line.split(",")[2]) for line in lines[1:]) == 6.0
     assert os.path.exists(tmp_path / "feedback" / "03_instructor.md")
+
+
+def test_the_checks_run_in_the_mode_the_submission_ran_in(monkeypatch) -> None:
+    """Experiment targets depend on quick mode: the grader checks in the submission's mode."""
+    from cnn_course import runtime
+    from cnn_course.exercises import grading
+
+    monkeypatch.setenv(runtime.QUICK_ENV, "0")
+    with grading._mode(quick=True):
+        assert runtime.quick_mode() is True
+    assert runtime.quick_mode() is False
+    monkeypatch.delenv(runtime.QUICK_ENV)
+    with grading._mode(quick=False):
+        assert runtime.quick_mode() is False
+    assert runtime.QUICK_ENV not in os.environ

@@ -40,20 +40,21 @@ import csv
 import os
 import re
 import secrets
+import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import nbformat
 
-from cnn_course import _checks
+from cnn_course import _checks, runtime
 from cnn_course.exercises._core import Exercise, hidden_seed
-from cnn_course.exercises._grader import CheckResult, check_exercise
+from cnn_course.exercises._grader import GRADING_ENV, CheckResult, check_exercise
 from cnn_course.exercises._kernel import EXCHANGE
 from cnn_course.exercises._registry import notebook_exercises
 from cnn_course.exercises._remote import KernelGone, PipeChannel, RemoteEnv
@@ -149,10 +150,27 @@ def _score(exercise: Exercise, public: CheckResult, hidden: CheckResult | None) 
     return (half if public.passed else 0.0) + (half if hidden and hidden.passed else 0.0)
 
 
-def _check_all(exercises: dict[str, Exercise], env: RemoteEnv, seed: int) -> tuple[dict, str]:
+@contextlib.contextmanager
+def _mode(quick: bool) -> Iterator[None]:
+    """Quick (or full) mode in this process too, while it checks: the targets and the data of
+    the experiment exercises depend on it, as in the submission's run."""
+    old = os.environ.get(runtime.QUICK_ENV)
+    os.environ[runtime.QUICK_ENV] = "1" if quick else "0"
+    try:
+        yield
+    finally:
+        if old is None:
+            del os.environ[runtime.QUICK_ENV]
+        else:
+            os.environ[runtime.QUICK_ENV] = old
+
+
+def _check_all(
+    exercises: dict[str, Exercise], env: RemoteEnv, seed: int, quick: bool
+) -> tuple[dict, str]:
     """Run every check on ``env`` in this process; stop at a kernel that is gone."""
     results: dict[str, ExerciseResult] = {}
-    with _CHECKS, hidden_seed(seed):
+    with _CHECKS, hidden_seed(seed), _mode(quick):
         for name, ex in exercises.items():
             try:
                 public = check_exercise(ex, env, hidden=False)
@@ -239,8 +257,8 @@ def _run(
         sys.executable, "-I", "-u", "-B", "-m", "cnn_course.exercises._kernel", "submission.ipynb",
         str(to_kernel), str(from_kernel),
     ]  # fmt: skip
-    env = {"CNN_COURSE_QUICK": "1" if quick else "0", "CNN_COURSE_GRADING": "1"}
-    run = Sandboxed(inner, scratch, limits, sandbox, (to_kernel, from_kernel), env)
+    variables = {runtime.QUICK_ENV: "1" if quick else "0", GRADING_ENV: "1"}
+    run = Sandboxed(inner, scratch, limits, sandbox, (to_kernel, from_kernel), variables)
     try:
         run.start()
     finally:
@@ -255,7 +273,8 @@ def _run(
         if ready.get("ready") is not True:
             results = {name: ExerciseResult(ex, 0.0) for name, ex in exercises.items()}
             return results, _why_stopped(run)
-        results, problem = _check_all(exercises, RemoteEnv(channel, scratch / EXCHANGE), seed)
+        env = RemoteEnv(channel, scratch / EXCHANGE)
+        results, problem = _check_all(exercises, env, seed, quick)
         if problem:
             problem = _why_stopped(run) or problem
         return results, problem
@@ -275,13 +294,18 @@ def _why_stopped(run: Sandboxed) -> str:
         return run.stopped_because
     if time.monotonic() >= run.deadline:
         return f"stopped after the time limit of {run.limits.time:g} s"
-    code = run.process.poll()
+    try:
+        code = run.process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        code = None
     tail = run.output_tail.decode("utf-8", errors="replace")
     if "MemoryError" in tail or "Cannot allocate memory" in tail:
         return f"ran out of its memory limit of {run.limits.memory / 2**30:g} GB"
+    last = next((line.strip() for line in reversed(tail.splitlines()) if line.strip()), "")
+    said = f": {last[:300]}" if last else ""
     if code is None:
-        return "the notebook's Python process did not answer"
-    return f"the notebook stopped Python before its end (exit code {code})"
+        return f"the notebook's Python process did not answer{said}"
+    return f"the notebook stopped Python before its end (exit code {code}){said}"
 
 
 def _make_removable(folder: Path) -> None:
