@@ -154,8 +154,9 @@ def _environment(scratch: Path, extra: dict[str, str]) -> dict[str, str]:
 def _bwrap_command(bwrap: str, scratch: Path, env: dict[str, str], inner: Sequence[str]):
     args = [bwrap, "--unshare-all", "--unshare-user", "--uid", "1000", "--gid", "1000"]
     args += ["--cap-drop", "ALL", "--die-with-parent", "--new-session", "--hostname", "sandbox"]
-    args += _read_only_binds()
+    # /tmp first: the course (a clone, its .venv) or the scratch folder may live below it
     args += ["--dev", "/dev", "--proc", "/proc", "--size", str(256 * MiB), "--tmpfs", "/tmp"]
+    args += _read_only_binds()
     args += ["--bind", str(scratch), str(scratch), "--chdir", str(scratch), "--clearenv"]
     for key, value in env.items():
         args += ["--setenv", key, value]
