@@ -13,7 +13,7 @@ PYTEST_ARGS ?= -n auto --maxprocesses 4 --dist loadfile
 # JupyterLab refuses to run as root (containers, CI) unless told so.
 LAB_ARGS ?= $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: setup lab test lint format bench site wheel min-versions notebooks student grade clean
+.PHONY: setup lab test lint format bench site wheel min-versions notebooks student grade similarity clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,11 @@ student: setup  # notebooks/student/NN_*.ipynb: the solutions replaced by ..., n
 grade: setup
 	@test -n "$(SUBMISSIONS)" -a -n "$(NOTEBOOK)" || { echo "usage: make grade SUBMISSIONS=DIR NOTEBOOK=03"; exit 2; }
 	$(PY) -m cnn_course.exercises.grading "$(SUBMISSIONS)" --notebook "$(NOTEBOOK)" $(GRADE_ARGS)
+
+# make similarity SUBMISSIONS=DIR NOTEBOOK=03 -> DIR/similarity.html (answer cells compared)
+similarity: setup
+	@test -n "$(SUBMISSIONS)" -a -n "$(NOTEBOOK)" || { echo "usage: make similarity SUBMISSIONS=DIR NOTEBOOK=03"; exit 2; }
+	$(PY) -m cnn_course.exercises.similarity "$(SUBMISSIONS)" --notebook "$(NOTEBOOK)"
 
 # the course site: Jupyter Book 1.x (book/_config.yml) from the saved outputs, offline
 site: setup

@@ -423,6 +423,21 @@ def test_feedback_gives_scores_and_messages_but_not_the_hidden_inputs(graded) ->
     assert "Passed." in (feedback / "03_instructor.md").read_text(encoding="utf-8")
 
 
+def test_gradebook_has_a_row_per_student_and_a_column_per_exercise(graded) -> None:
+    text = (graded["folder"] / "gradebook.csv").read_text(encoding="utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
+    assert text.splitlines()[0] == ",".join(["student", *EXERCISES_03, "total", "max_score"])
+    by_student = {row["student"]: row for row in rows}
+    assert len(by_student) == len(rows) == len({s for s, _ in _table(graded)})
+    assert by_student["03_instructor"]["total"] == "6" == by_student["03_instructor"]["max_score"]
+    assert by_student["03_public_only"]["ex03_3"] == "1"
+    assert by_student["03_student"]["total"] == "0"
+    for student, row in by_student.items():
+        scores = [float(row[name]) for name in EXERCISES_03]
+        assert sum(scores) == float(row["total"]), student
+        assert (graded["folder"] / "feedback" / f"{student}.html").is_file(), student
+
+
 # --------------------------------------------------------------------------- the attacks
 
 

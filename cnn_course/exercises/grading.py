@@ -6,8 +6,10 @@ a submission says about itself (its metadata, its file name) does not count. Thi
 * ``DIR/grades.csv``: one row per submission and exercise, ``submission,exercise,score,
   max_score,sandbox`` (``sandbox`` says how the run was confined: ``bubblewrap``, or ``none``
   when the instructor passed ``--no-sandbox``);
-* ``DIR/feedback/<submission>.md``: for the student, each exercise's score and what its check
-  said (a hidden case that fails is reported without its inputs).
+* ``DIR/gradebook.csv``: one row per student, a column per exercise, the total and the maximum,
+  for an LMS's gradebook import (``--student-pattern`` finds the student in a file name);
+* ``DIR/feedback/<submission>.html`` (and ``.md``): for the student, each exercise's score and
+  what its check said (a hidden case that fails is reported without its inputs).
 
 How a submission is graded. It is hostile code, so it never runs in this process:
 
@@ -60,12 +62,18 @@ from cnn_course.exercises._registry import notebook_exercises
 from cnn_course.exercises._remote import KernelGone, PipeChannel, RemoteEnv
 from cnn_course.exercises._sandbox import Limits, Sandboxed, unavailable
 from cnn_course.exercises._wire import write_message
+from cnn_course.exercises.reports import (
+    HIDDEN_FAILED,
+    feedback_html,
+    feedback_markdown,
+    write_gradebook,
+)
 
 __all__ = [
+    "HIDDEN_FAILED",
     "ExerciseResult",
     "Outcome",
     "Row",
-    "feedback_markdown",
     "grade_folder",
     "grade_submission",
     "main",
@@ -75,12 +83,6 @@ COLUMNS = ("submission", "exercise", "score", "max_score", "sandbox")
 DEFAULT_TIMEOUT = Limits().time
 #: The largest submission read, in bytes (a notebook with its outputs is a few MB).
 MAX_SUBMISSION = 64 * 2**20
-#: What a failed hidden case says in the feedback: never its inputs.
-HIDDEN_FAILED = (
-    "the public cases pass, but at least one hidden case fails: test your function on more "
-    "inputs of your own (other sizes, shapes and values)."
-)
-
 # The checks run in this process, one submission at a time (several sandboxes run at once).
 _CHECKS = threading.Lock()
 
@@ -316,57 +318,6 @@ def _make_removable(folder: Path) -> None:
                 os.chmod(os.path.join(root, name), 0o700, follow_symlinks=False)
 
 
-# --------------------------------------------------------------------------- feedback
-
-
-def _title(notebook: str) -> str:
-    from cnn_course import course
-
-    try:
-        return f"{notebook} · {course.section(notebook).title}"
-    except ValueError:
-        return f"notebook {notebook}"
-
-
-def _said(result: CheckResult | None, hidden: bool) -> str:
-    if result is None or result.passed:
-        return ""
-    if hidden:
-        return HIDDEN_FAILED
-    return result.message
-
-
-def feedback_markdown(submission: str, notebook: str, outcome: Outcome) -> str:
-    """What a student reads after grading: each exercise's score and what its check said.
-
-    Failed hidden cases are reported without their inputs or the expected values.
-    """
-    lines = [
-        f"# {_title(notebook)}: your graded notebook",
-        "",
-        f"Submission `{submission}`: **{outcome.total:g} / {outcome.max_total:g}** points.",
-        "",
-    ]
-    if outcome.problem:
-        lines += [f"> Your notebook could not be graded completely: {outcome.problem}.", ""]
-    for result in outcome.results.values():
-        ex = result.exercise
-        lines += [f"## {ex.label} · {ex.title} — {result.score:g} / {ex.points:g}", ""]
-        public, hidden = _said(result.public, False), _said(result.hidden, True)
-        if result.public is None:
-            lines.append("Not graded: the notebook did not get that far.")
-        elif not public and not hidden:
-            lines.append("Passed." if not ex.has_hidden else "Passed, hidden cases included.")
-        else:
-            for text in (public, hidden):
-                if text:
-                    lines.append(f"- {text}")
-            if result.public.status == "wrong" or hidden:
-                lines += ["", f"Hint: {ex.hint}"]
-        lines.append("")
-    return "\n".join(lines)
-
-
 # --------------------------------------------------------------------------- a folder
 
 
@@ -383,8 +334,9 @@ def grade_folder(
     out: str | os.PathLike[str] | None = None,
     sandbox: bool = True,
     limits: Limits | None = None,
+    student_pattern: str | None = None,
 ) -> list[Row]:
-    """Grade every ``.ipynb`` in ``folder`` as notebook ``notebook``; write the CSV and feedback.
+    """Grade every ``.ipynb`` in ``folder`` as notebook ``notebook``; write the CSVs and feedback.
 
     Parameters
     ----------
@@ -405,8 +357,19 @@ def grade_folder(
         ``False`` grades without the sandbox (``--no-sandbox``): recorded in the CSV.
     limits : Limits, optional
         The sandbox's limits (``timeout`` sets the time).
+    student_pattern : str, optional
+        A regular expression that finds the student in a file name, for ``gradebook.csv``
+        (:func:`~cnn_course.exercises.reports.student_id`); default the name without
+        ``.ipynb``.
     """
     folder = Path(folder)
+    if student_pattern is not None:
+        try:
+            re.compile(student_pattern)
+        except re.error as err:
+            raise ValueError(
+                f"the student pattern {student_pattern!r} is not valid: {err}"
+            ) from None
     if not folder.is_dir():
         raise ValueError(f"the submissions folder {str(folder)!r} does not exist")
     if not isinstance(notebook, str):
@@ -443,8 +406,13 @@ def grade_folder(
                     outcome.sandbox,
                 )  # fmt: skip
             )
-        text = feedback_markdown(path.name, notebook, outcome)
-        (feedback / f"{_safe_stem(path.name)}.md").write_text(text, encoding="utf-8")
+        stem = _safe_stem(path.name)
+        (feedback / f"{stem}.md").write_text(
+            feedback_markdown(path.name, notebook, outcome), encoding="utf-8"
+        )
+        (feedback / f"{stem}.html").write_text(
+            feedback_html(path.name, notebook, outcome), encoding="utf-8"
+        )
     with target.open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(COLUMNS)
@@ -452,6 +420,8 @@ def grade_folder(
             writer.writerow(
                 [row.submission, row.exercise, f"{row.score:g}", f"{row.max_score:g}", row.sandbox]
             )
+    graded = [(path.name, outcome) for path, outcome in zip(submissions, outcomes, strict=True)]
+    write_gradebook(target.parent / "gradebook.csv", graded, exercises, student_pattern)
     return rows
 
 
@@ -481,6 +451,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--memory", type=float, default=Limits().memory / 2**30, help="GB per process"
     )
     parser.add_argument(
+        "--student-pattern",
+        help="regular expression finding the student in a file name (its group 'student' "
+        "or first group) for gradebook.csv; default: the file name without .ipynb",
+    )
+    parser.add_argument(
         "--no-sandbox",
         action="store_true",
         help="run submissions without the sandbox (recorded in grades.csv)",
@@ -499,6 +474,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         grade_folder(
             args.folder, args.notebook, timeout=args.timeout, quick=not args.full,
             jobs=args.jobs, sandbox=not args.no_sandbox, limits=limits,
+            student_pattern=args.student_pattern,
         )  # fmt: skip
     except (TypeError, ValueError, SandboxUnavailable) as err:
         print(f"error: {err}", file=sys.stderr)
