@@ -13,7 +13,7 @@ PYTEST_ARGS ?= -n auto --maxprocesses 4 --dist loadfile
 # JupyterLab refuses to run as root (containers, CI) unless told so.
 LAB_ARGS ?= $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
-.PHONY: setup lab test lint format bench site wheel min-versions notebooks student grade similarity clean
+.PHONY: setup lab test lint format bench site wheel min-versions notebooks student grade similarity autograder clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ grade: setup
 similarity: setup
 	@test -n "$(SUBMISSIONS)" -a -n "$(NOTEBOOK)" || { echo "usage: make similarity SUBMISSIONS=DIR NOTEBOOK=03"; exit 2; }
 	$(PY) -m cnn_course.exercises.similarity "$(SUBMISSIONS)" --notebook "$(NOTEBOOK)"
+
+# make autograder NOTEBOOK=03 -> dist/cnn_course_autograder_03.zip (upload to Gradescope)
+autograder: wheel
+	@test -n "$(NOTEBOOK)" || { echo "usage: make autograder NOTEBOOK=03"; exit 2; }
+	$(VENV)/bin/cnn-course autograder "$(NOTEBOOK)" -o dist --wheel "$$(ls -t dist/cnn_course-*.whl | head -1)"
 
 # the course site: Jupyter Book 1.x (book/_config.yml) from the saved outputs, offline
 site: setup

@@ -200,6 +200,10 @@ def _parser() -> argparse.ArgumentParser:
     lab.add_argument("folder", nargs="?", default=DEFAULT_FOLDER, help="default: %(default)s")
     lab.add_argument("--dry-run", action="store_true", help="print the command, do not run it")
     sub.add_parser("info", help="versions, device and the bundled files' checksums")
+    grader = sub.add_parser("autograder", help="write the Gradescope autograder zip of a notebook")
+    grader.add_argument("notebook", help="two digits, e.g. 03")
+    grader.add_argument("-o", "--out", default=".", help="folder for the zip (default: here)")
+    grader.add_argument("--wheel", help="the course's wheel to put in it (default: built here)")
     return parser
 
 
@@ -223,6 +227,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             if importlib.util.find_spec("jupyterlab") is None:
                 raise CourseError("JupyterLab is not installed: pip install 'cnn-course[lab]'")
             return subprocess.run(command).returncode
+        if args.command == "autograder":
+            from cnn_course.exercises.gradescope import build_autograder
+
+            try:
+                zipped = build_autograder(args.notebook, args.out, args.wheel)
+            except ValueError as err:
+                raise CourseError(str(err)) from None
+            print(f"wrote {zipped}: upload it as the Gradescope assignment's autograder")
+            return 0
         return _info()
     except CourseError as err:
         print(f"cnn-course: error: {err}", file=sys.stderr)

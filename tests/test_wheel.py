@@ -118,3 +118,92 @@ def test_installed_wheel_loads_the_data_and_classifies_offline(wheel, tmp_path):
     assert result.returncode == 0, result.stderr
     copied = sorted(p.name for p in (work / "course").glob("*.ipynb"))
     assert copied == sorted(p.name for p in (ROOT / "notebooks" / "student").glob("[0-9]*.ipynb"))
+
+
+# --------------------------------------------------------------------------- Gradescope
+
+VISIBILITY = {"visible", "hidden", "after_due_date", "after_published"}
+RESULT_FIELDS = {
+    "score", "execution_time", "output", "output_format", "test_output_format",
+    "test_name_format", "visibility", "stdout_visibility", "extra_data", "tests", "leaderboard",
+}  # fmt: skip
+TEST_FIELDS = {
+    "score", "max_score", "status", "name", "name_format", "number", "output", "output_format",
+    "tags", "visibility", "extra_data",
+}  # fmt: skip
+
+
+def _valid_gradescope_results(data: dict) -> None:
+    """``results.json`` holds only the fields Gradescope's autograder specification documents."""
+    assert set(data) <= RESULT_FIELDS, set(data) - RESULT_FIELDS
+    assert isinstance(data["score"], float) and isinstance(data["execution_time"], int)
+    assert data["visibility"] in VISIBILITY and data["stdout_visibility"] in VISIBILITY
+    assert data["tests"], "one test per exercise part"
+    for test in data["tests"]:
+        assert set(test) <= TEST_FIELDS, set(test) - TEST_FIELDS
+        assert isinstance(test["name"], str) and isinstance(test["output"], str)
+        assert 0 <= test["score"] <= test["max_score"]
+        assert test["status"] in ("passed", "failed") and test["visibility"] in VISIBILITY
+    assert data["score"] == sum(t["score"] for t in data["tests"])
+
+
+def test_gradescope_autograder_in_a_folder_laid_out_like_its_container(wheel, tmp_path):
+    """The zip's setup.sh installs the wheel offline; run_autograder grades an instructor
+    edition (full marks), an unanswered one (0), an attack that rewrites results.json (0) and
+    a file that is not a notebook (0, said)."""
+    import json
+    import shutil
+
+    import nbformat
+
+    from cnn_course.exercises.gradescope import build_autograder
+
+    zipped = build_autograder("03", tmp_path / "zip", wheel)
+    root = tmp_path / "autograder"
+    with zipfile.ZipFile(zipped) as zf:
+        assert sorted(zf.namelist()) == sorted(["setup.sh", "run_autograder", wheel.name])
+        assert zf.getinfo("run_autograder").external_attr >> 16 & 0o111
+        zf.extractall(root / "source")
+    venv_reusing_packages(root / "venv")  # the image's Python, with the dependencies offline
+    env = offline_env(AUTOGRADER_ROOT=str(root), CNN_COURSE_PIP_ARGS="-q --no-deps --no-index")
+    subprocess.run(["bash", root / "source" / "setup.sh"], env=env, check=True, timeout=300)
+    instructor = ROOT / "notebooks" / "03_padding_and_stride.ipynb"
+    student = ROOT / "notebooks" / "student" / "03_padding_and_stride.ipynb"
+    attack = nbformat.read(student, as_version=4)
+    attack.cells.append(
+        nbformat.v4.new_code_cell(
+            "import json, pathlib\n"
+            f"pathlib.Path({str(root / 'results')!r}).mkdir(exist_ok=True)\n"
+            f"pathlib.Path({str(root / 'results' / 'results.json')!r}).write_text("
+            "json.dumps({'score': 100.0, 'tests': []}))\n"
+            "import cnn_course.exercises as E\n"
+            "E.check_exercise = lambda *a, **k: None"
+        )
+    )
+    cases = {
+        "instructor": (instructor.read_text(encoding="utf-8"), 6.0),
+        "student": (student.read_text(encoding="utf-8"), 0.0),
+        "attack": (nbformat.writes(attack), 0.0),
+        "not_json": ("{not json", 0.0),
+    }
+    for case, (text, expected) in cases.items():
+        for folder in ("submission", "results"):
+            shutil.rmtree(root / folder, ignore_errors=True)
+        (root / "submission").mkdir()
+        (root / "submission" / "03_padding_and_stride.ipynb").write_text(text, encoding="utf-8")
+        done = subprocess.run(
+            ["bash", root / "source" / "run_autograder"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert done.returncode == 0, (case, done.stderr[-2000:])
+        data = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+        _valid_gradescope_results(data)
+        assert data["score"] == expected, (case, data)
+        hidden = [t for t in data["tests"] if t["name"].endswith("(hidden cases)")]
+        assert hidden and all(t["visibility"] == "after_published" for t in hidden)
+        assert all("n=" not in t["output"] for t in hidden)  # no hidden inputs shown
+        if case == "not_json":
+            assert "not a readable notebook" in data["output"]

@@ -126,6 +126,9 @@ def _read_only_binds() -> list[str]:
         package,
         data.data_dir().resolve(),
     }
+    for entry in sys.path:  # site-packages added by .pth files or PYTHONPATH, not code folders
+        if entry and ("site-packages" in entry or "dist-packages" in entry):
+            places.add(Path(entry).resolve())
     for place in sorted(places, key=lambda p: len(p.parts)):
         if str(place).startswith("/usr") or not place.exists():
             continue
