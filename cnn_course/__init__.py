@@ -8,15 +8,18 @@ enforces it):
    the slides' per-layer tables), :mod:`~cnn_course.ops` (convolution, padding, stride,
    pooling: the references), :mod:`~cnn_course.kernels` (named filters),
    :mod:`~cnn_course.slides` (every matrix, table and number the decks print, with their
-   errata), :mod:`~cnn_course.metrics` (confusion matrix).
+   errata), :mod:`~cnn_course.metrics` (confusion matrix), :mod:`~cnn_course.course` (the
+   course map).
 2. **Keras** — data, models and training. :mod:`~cnn_course.data` (bundled, checksummed
    datasets and photos), :mod:`~cnn_course.runtime` (device, strategy, seeding, quick
-   mode), :mod:`~cnn_course.models`, :mod:`~cnn_course.layers`, :mod:`~cnn_course.train`,
+   mode), :mod:`~cnn_course.models`, :mod:`~cnn_course.layers`,
+   :mod:`~cnn_course.architectures` (AlexNet, VGG16, ResNet50), :mod:`~cnn_course.train`,
+   :mod:`~cnn_course.generalisation` (notebook 08's small-data runs),
    :mod:`~cnn_course.pretrained` (the bundled ImageNet MobileNetV2, ``classify``),
    :mod:`~cnn_course.transfer` (transfer learning), :mod:`~cnn_course.explain` (what a
    network learned: maximum response, Deep Dream, Grad-CAM), :mod:`~cnn_course.bench`,
-   and :mod:`~cnn_course.exercises` (the lab exercises' checks, the student editions,
-   grading).
+   :mod:`~cnn_course.exercises` (the lab exercises' checks, the student editions,
+   sandboxed grading) and :mod:`~cnn_course.cli` (the ``cnn-course`` command).
 3. **Figures** — :mod:`~cnn_course.viz` (pictures drawn like the slides) and
    :mod:`~cnn_course.widgets` (their interactive versions).
 

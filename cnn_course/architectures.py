@@ -22,6 +22,24 @@ from typing import TYPE_CHECKING, Any
 from cnn_course import _checks, _lazy, slides
 from cnn_course.runtime import progress_bar
 
+__all__ = [
+    "RESNET34_STAGES",
+    "SHORTCUTS",
+    "VGG16_BLOCKS",
+    "VGG19_BLOCKS",
+    "alexnet",
+    "applications_table",
+    "format_applications_table",
+    "inception_module",
+    "layers_with_weights",
+    "residual_block",
+    "resnet34",
+    "resnet50",
+    "topological_depth",
+    "vgg16",
+    "vgg19",
+]
+
 if TYPE_CHECKING:
     import keras
 

@@ -34,6 +34,15 @@ from unittest import mock
 
 from cnn_course import _checks, _lazy, data, models, runtime, train
 
+__all__ = [
+    "MODELS",
+    "QUICK_TEST",
+    "QUICK_TRAIN",
+    "main",
+    "run_benchmark",
+    "seeds_table",
+]
+
 QUICK_TRAIN = 1000
 """Training images per recipe with ``--quick``."""
 

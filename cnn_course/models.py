@@ -26,6 +26,18 @@ from typing import TYPE_CHECKING, Any
 
 from cnn_course import _checks, _lazy, slides
 
+__all__ = [
+    "conv_to_dense",
+    "dense_to_conv",
+    "fcn_class_map",
+    "fcn_gap",
+    "lenet1",
+    "lenet5",
+    "lenet5_classic",
+    "linear_classifier",
+    "mnist_convnet",
+]
+
 if TYPE_CHECKING:
     import keras
 

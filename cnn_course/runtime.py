@@ -20,6 +20,21 @@ import numpy as np
 
 from cnn_course import _checks, _lazy
 
+__all__ = [
+    "QUICK_ENV",
+    "StrategyChoice",
+    "device_name",
+    "devices",
+    "in_colab",
+    "logical_cpus",
+    "progress_bar",
+    "quick_mode",
+    "quiet_tensorflow",
+    "report",
+    "seed_everything",
+    "strategy",
+]
+
 QUICK_ENV = "CNN_COURSE_QUICK"
 """Environment variable that switches the notebooks to quick mode (the tests set it)."""
 

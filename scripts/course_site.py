@@ -1,8 +1,9 @@
-"""Build the course site, the README thumbnails and the README's course map from the notebooks.
+"""Build the course site, the README thumbnails and the README's course map.
 
-The notebooks are the single source: each one's first Markdown cell gives its title,
-what it covers (first paragraph), the decks it follows ("deck 000", …) and its run
-time (the line starting with ``**Run time:**``). From them this script makes
+What each notebook is comes from one place, ``cnn_course.course.COURSE`` (its title, what it
+teaches, the decks it follows); the notebooks add what only they know: their first Markdown
+cell's summary and run-time line (``**Run time:**``, written from ``notebooks/run_times.json``),
+their first plot, their committed outputs. From them this script makes
 
 * ``site``: the course site, built by Jupyter Book 1.x (Sphinx) from ``book/_config.yml``,
   the notebooks' committed outputs (nothing is re-executed) and the errata page: a page per

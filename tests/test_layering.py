@@ -26,6 +26,7 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterable, Sequence
@@ -368,6 +369,38 @@ def _report(problems: list[str]) -> str:
 def test_every_entry_of_layers_names_a_module_that_exists():
     gone = sorted(set(LAYERS) - set(MODULES))
     assert not gone, f"LAYERS in tests/test_layering.py names modules that are gone: {gone}"
+
+
+def _documented_modules() -> list[str]:
+    """The public modules of LAYERS: what the README's table and the package docstring list."""
+    return sorted(
+        name
+        for name in LAYERS
+        if name != "cnn_course" and not name.rsplit(".", 1)[-1].startswith("_")
+    )
+
+
+def test_the_readme_table_and_the_package_docstring_list_every_module_in_its_layer():
+    import cnn_course
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## The helper module") : readme.index("## Tests")]
+    rows = {}
+    layer = None
+    for line in table.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 3 or not line.startswith("|") or set(cells[0]) <= {"-"} and cells[0]:
+            continue
+        layer = cells[0] or layer
+        for module in re.findall(r"`(cnn_course\.[a-z_.]+)`", cells[1]):
+            rows[module] = layer
+    heads = {CORE: "NumPy core", KERAS: "Keras", FIGURES: "Figures"}
+    for module in _documented_modules():
+        assert module in rows, f"{module} is missing from the README's module table"
+        assert rows[module].startswith(heads[LAYERS[module]]), (module, rows[module])
+        assert f":mod:`~{module}`" in cnn_course.__doc__, (
+            f"{module} is missing from cnn_course's docstring"
+        )
 
 
 def test_the_package_has_its_three_layers():
