@@ -12,7 +12,8 @@ enforces it):
    course map).
 2. **Keras** — data, models and training. :mod:`~cnn_course.data` (bundled, checksummed
    datasets and photos), :mod:`~cnn_course.runtime` (device, strategy, seeding, quick
-   mode), :mod:`~cnn_course.models`, :mod:`~cnn_course.layers`,
+   mode), :mod:`~cnn_course.doctor` (what is wrong with an installation),
+   :mod:`~cnn_course.models`, :mod:`~cnn_course.layers`,
    :mod:`~cnn_course.architectures` (AlexNet, VGG16, ResNet50), :mod:`~cnn_course.train`,
    :mod:`~cnn_course.generalisation` (notebook 08's small-data runs),
    :mod:`~cnn_course.pretrained` (the bundled ImageNet MobileNetV2, ``classify``),

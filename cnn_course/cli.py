@@ -200,6 +200,7 @@ def _parser() -> argparse.ArgumentParser:
     lab.add_argument("folder", nargs="?", default=DEFAULT_FOLDER, help="default: %(default)s")
     lab.add_argument("--dry-run", action="store_true", help="print the command, do not run it")
     sub.add_parser("info", help="versions, device and the bundled files' checksums")
+    sub.add_parser("doctor", help="what is wrong with this installation, with the fixes")
     grader = sub.add_parser("autograder", help="write the Gradescope autograder zip of a notebook")
     grader.add_argument("notebook", help="two digits, e.g. 03")
     grader.add_argument("-o", "--out", default=".", help="folder for the zip (default: here)")
@@ -227,6 +228,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             if importlib.util.find_spec("jupyterlab") is None:
                 raise CourseError("JupyterLab is not installed: pip install 'cnn-course[lab]'")
             return subprocess.run(command).returncode
+        if args.command == "doctor":
+            from cnn_course import doctor
+
+            return doctor.main()
         if args.command == "autograder":
             from cnn_course.exercises.gradescope import build_autograder
 

@@ -183,6 +183,9 @@ def device_name() -> str:
 def report() -> dict[str, str]:
     """Print and return the versions and the device the course runs on.
 
+    Then one line per problem :func:`cnn_course.doctor.problems` finds (a version outside the
+    tested range, a damaged data file, a GPU TensorFlow does not see), each with its fix.
+
     Returns
     -------
     dict
@@ -202,6 +205,10 @@ def report() -> dict[str, str]:
     width = max(len(k) for k in info)
     for key, value in info.items():
         print(f"{key:<{width}} : {value}")
+    from cnn_course import doctor  # versions, data and device: a line per problem, if any
+
+    for line in doctor.problems():
+        print(f"⚠ {line}")
     return info
 
 

@@ -59,6 +59,7 @@ LAYERS: dict[str, int] = {
     "cnn_course.cli": KERAS,  # the cnn-course command; imports TensorFlow only for `info`
     "cnn_course.__main__": KERAS,  # python -m cnn_course: the same command
     "cnn_course.data": KERAS,
+    "cnn_course.doctor": KERAS,  # imports TensorFlow only for the device check
     "cnn_course.exercises": KERAS,
     "cnn_course.explain": KERAS,
     "cnn_course.generalisation": KERAS,
