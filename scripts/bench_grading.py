@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def _folder(notebook: str, copies: int, work: Path) -> Path:
     (source,) = (ROOT / "notebooks").glob(f"{notebook}_*.ipynb")
     folder = work / f"nb{notebook}_{copies}"
-    folder.mkdir()
+    folder.mkdir(parents=True)
     for k in range(copies):
         shutil.copyfile(source, folder / f"student{k:03d}.ipynb")
     return folder

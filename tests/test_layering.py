@@ -404,6 +404,60 @@ def test_the_readme_table_and_the_package_docstring_list_every_module_in_its_lay
         )
 
 
+def import_graph() -> dict[str, set[str]]:
+    """Which of the package's modules each module imports (in functions too; not for typing)."""
+    graph: dict[str, set[str]] = {}
+    for module, path in MODULES.items():
+        found = imports_of(
+            module, path.read_text(encoding="utf-8"), is_package=path.name == "__init__.py",
+            modules=MODULES,
+        )  # fmt: skip
+        graph[module] = set()
+        for imp in found:
+            if imp.type_checking:
+                continue
+            target = imp.target
+            while target not in MODULES and "." in target:
+                target = target.rsplit(".", 1)[0]
+            if target in MODULES and target != module:
+                graph[module].add(target)
+    return graph
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Every cycle a depth-first walk of ``graph`` meets, as ``[a, b, …, a]``.
+
+    >>> import_cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": set()})
+    [['a', 'b', 'c', 'a']]
+    >>> import_cycles({"a": {"b"}, "b": set()})
+    []
+    """
+    found: list[list[str]] = []
+    state: dict[str, int] = {}
+    path: list[str] = []
+
+    def walk(node: str) -> None:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                found.append(path[path.index(nxt) :] + [nxt])
+            elif nxt not in state:
+                walk(nxt)
+        path.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            walk(node)
+    return found
+
+
+def test_no_import_cycle_between_the_packages_modules():
+    """Not even through an import inside a function (the registry loop the exercises had)."""
+    assert import_cycles(import_graph()) == []
+
+
 def test_the_package_has_its_three_layers():
     assert "cnn_course" in MODULES
     layers = {layer_of(m) for m in MODULES}
