@@ -130,8 +130,8 @@ def _read_only_binds() -> list[str]:
         if entry and ("site-packages" in entry or "dist-packages" in entry):
             places.add(Path(entry).resolve())
     for place in sorted(places, key=lambda p: len(p.parts)):
-        if str(place).startswith("/usr") or not place.exists():
-            continue
+        if len(place.parts) < 2 or str(place).startswith("/usr") or not place.exists():
+            continue  # never "/" itself: the sandbox sees only what is named
         args += ["--ro-bind", str(place), str(place)]
     hidden = package / "_notebooks"  # the instructor editions, in a regular install
     if hidden.is_dir():
