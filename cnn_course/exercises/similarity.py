@@ -146,6 +146,13 @@ def similarity_report(
                 key = (first, second)
                 old = best.get(key, (0.0, 0.0))
                 best[key] = (max(old[0], float(shared[0])), max(old[1], float(shared[1])))
+            # copydetect draws its two plots with pyplot on the *current* figure, closing each:
+            # give it two fresh ones, or it draws on whatever figure the program left open (and
+            # fails on one with a constrained layout). Through copydetect's own pyplot, so this
+            # module imports no matplotlib.
+            copydetect_pyplot = sys.modules["copydetect.detector"].plt
+            copydetect_pyplot.figure()
+            copydetect_pyplot.figure()
             detector.generate_html_report()
             report = target.read_text(encoding="utf-8")
             for path, (submission, exercise) in files.items():  # name what the teacher knows
