@@ -51,12 +51,13 @@ def test_a_renamed_copy_ranks_first_and_independent_answers_do_not(tmp_path) -> 
     _submission(tmp_path, "erin.ipynb", None)
     (tmp_path / "broken.ipynb").write_text("{not json", encoding="utf-8")
     left_open, _ = plt.subplots(layout="constrained")  # as a notebook or another test leaves one
+    open_before = plt.get_fignums()
     try:
         pairs = similarity_report(tmp_path, "03")
-        assert plt.get_fignums() == [left_open.number]  # untouched, and nothing else left open
+        assert plt.get_fignums() == open_before  # nothing left open, nothing closed
         assert left_open.get_layout_engine().__class__.__name__ == "ConstrainedLayoutEngine"
     finally:
-        plt.close("all")
+        plt.close(left_open)
     assert {pairs[0].first, pairs[0].second} == {"alice.ipynb", "bob.ipynb"}
     assert pairs[0].score > 0.8
     others = {frozenset((p.first, p.second)): p.score for p in pairs[1:]}
