@@ -42,8 +42,7 @@ import nbformat
 import pytest
 
 from cnn_course.exercises import EXERCISES, CheckResult, NotAnswered, WrongAnswer, check_exercise
-from cnn_course.exercises._kernel import AnswerServer
-from cnn_course.exercises._remote import LoopbackChannel, RemoteEnv
+from cnn_course.exercises._grader import as_graded
 from cnn_course.exercises.editions import strip_solutions
 
 _CELLS = itertools.count(1)
@@ -112,10 +111,9 @@ def run_answer(source: str, setup: str = "") -> dict[str, Any]:
     return env
 
 
-def graded_env(env: dict[str, Any]) -> RemoteEnv:
+def graded_env(env: dict[str, Any]) -> Any:
     """``env`` as the grader sees it: every answer through the wire, functions by proxy."""
-    folder = tempfile.mkdtemp(prefix="cnn_course_wire_")
-    return RemoteEnv(LoopbackChannel(AnswerServer(env, folder)), folder)
+    return as_graded(env, tempfile.mkdtemp(prefix="cnn_course_wire_"))
 
 
 #: What a graded check says of an answer that cannot cross as data.
