@@ -58,6 +58,7 @@ __all__ = [
     "load_textures",
     "save_npz",
     "sha256sum",
+    "split_validation",
     "subset",
     "verify_checksum",
 ]
@@ -567,6 +568,52 @@ def subset(x: np.ndarray, y: np.ndarray, n: int, seed: int = 0) -> tuple[np.ndar
     keep = np.concatenate([order[labels[order] == c][: quota[c]] for c in range(len(classes))])
     keep.sort()
     return x[keep], y[keep]
+
+
+def split_validation(x: np.ndarray, y: np.ndarray, validation_size: int, seed: int = 0) -> Arrays:
+    """Hold ``validation_size`` training examples out, keeping the class proportions.
+
+    Settings (epochs, learning rate, a regulariser's strength) are chosen on the held-out
+    *validation* examples; the test set is scored once, with the chosen settings. The
+    validation examples are :func:`subset`'s draw; the others, in their original order,
+    are the examples to fit.
+
+    Parameters
+    ----------
+    x, y : numpy.ndarray
+        Training examples and their integer labels, same length.
+    validation_size : int
+        How many to hold out, 1 <= validation_size < len(y).
+    seed : int
+        Seed of the draw (>= 0).
+
+    Returns
+    -------
+    ((x_fit, y_fit), (x_validation, y_validation))
+        Disjoint; together they are ``x, y``.
+
+    Examples
+    --------
+    >>> y = np.array([0, 0, 0, 0, 1, 1, 1, 1, 2, 2])
+    >>> (xf, yf), (xv, yv) = split_validation(np.arange(10), y, 5, seed=0)
+    >>> np.bincount(yv).tolist(), len(xf), sorted(xf.tolist() + xv.tolist()) == list(range(10))
+    ([2, 2, 1], 5, True)
+    >>> split_validation(np.arange(10), y, 10)
+    Traceback (most recent call last):
+    ...
+    ValueError: the validation set must leave examples to fit: 10 of 10 is too many
+    """
+    x, y = np.asarray(x), np.asarray(y)
+    validation_size = _checks.positive_int(validation_size, "the validation-set size")
+    if validation_size >= len(y):
+        raise ValueError(
+            "the validation set must leave examples to fit: "
+            f"{validation_size} of {len(y)} is too many"
+        )
+    index, _ = subset(np.arange(len(y)), y, validation_size, seed=seed)
+    held_out = np.zeros(len(y), dtype=bool)
+    held_out[index] = True
+    return (x[~held_out], y[~held_out]), (x[held_out], y[held_out])
 
 
 def digit_canvas(

@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import time
 from collections.abc import Mapping, Sequence
 from numbers import Real
 from types import MappingProxyType
@@ -35,8 +36,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cnn_course import _checks, _lazy, slides
+from cnn_course import _checks, _lazy, runtime, slides
 from cnn_course.data import subset
+from cnn_course.metrics import clearly_better, summarise_seeds
 from cnn_course.runtime import quick_mode
 
 if TYPE_CHECKING:
@@ -46,14 +48,19 @@ __all__ = [
     "QUICK_RECIPE",
     "RECIPES",
     "REFERENCE",
+    "VALIDATION_SIZE",
     "Recipe",
+    "Trial",
     "check_mnist",
+    "choose_recipe",
     "evaluate",
     "fit_course_recipe",
     "fit_reference_recipe",
+    "format_trials",
     "learning_rate_schedule",
     "learning_rates",
     "recipe_for",
+    "recipe_trials",
     "scale_images",
     "steps_per_call",
     "training_dataset",
@@ -686,3 +693,130 @@ def evaluate(model: keras.Model, x_test: np.ndarray, y_test: np.ndarray) -> floa
     x_test, y_test = check_mnist(x_test, y_test, "test")
     probabilities = model.predict(scale_images(x_test), batch_size=1000, verbose=0)
     return float(np.mean(np.argmax(probabilities, axis=-1) == y_test))
+
+
+VALIDATION_SIZE = 12_000
+"""Training images held out (class-balanced, :func:`cnn_course.data.split_validation` with
+seed 0) to choose the recipes on: the 48 000 others train, the test images are scored once.
+
+A fifth of the training set, the usual 80/20 split; 48 000 images also make whole epochs
+of 750 batches of 64 (375 of 128), which 15 steps per call divide (:func:`steps_per_call`)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Trial:
+    """One candidate recipe trained from one seed and scored on the validation images."""
+
+    name: str
+    seed: int
+    validation_accuracy: float
+    images: int
+    seconds: float
+
+
+def recipe_trials(
+    build: Any,
+    candidates: Mapping[str, Recipe],
+    fit_data: tuple[np.ndarray, np.ndarray],
+    validation_data: tuple[np.ndarray, np.ndarray],
+    seeds: Sequence[int] = (0, 1, 2),
+    verbose: str | int = 0,
+) -> list[Trial]:
+    """Train a fresh model per candidate recipe and seed; score each on validation images.
+
+    The test images play no part: they are scored once, with the recipe
+    :func:`choose_recipe` picks. ``docs/benchmarks.md`` has the trials behind
+    :data:`RECIPES`.
+
+    Parameters
+    ----------
+    build : callable
+        Returns a fresh model (e.g. :func:`cnn_course.models.mnist_convnet`); called after
+        :func:`cnn_course.runtime.seed_everything` with each seed.
+    candidates : mapping of str to Recipe
+        The recipes to compare, by name.
+    fit_data, validation_data : (images, labels)
+        uint8 MNIST images and labels: the images to train on and the held-out ones.
+    seeds : sequence of int
+        Every candidate runs once per seed.
+    verbose : "auto", 0, 1 or 2
+        As in ``keras.Model.fit``.
+    """
+    if not candidates:
+        raise ValueError("recipe_trials needs at least one candidate recipe")
+    seeds = [_checks.non_negative_int(seed, "each seed") for seed in seeds]
+    x_val, y_val = check_mnist(*validation_data, what="validation")
+    trials = []
+    for name, recipe in candidates.items():
+        recipe = _recipe(recipe)
+        for seed in seeds:
+            runtime.seed_everything(seed)
+            model = build()
+            start = time.perf_counter()
+            fit_course_recipe(model, *fit_data, recipe=recipe, seed=seed, verbose=verbose)
+            seconds = time.perf_counter() - start
+            accuracy = evaluate(model, x_val, y_val)
+            images = recipe.epochs * len(fit_data[1])
+            trials.append(Trial(name, seed, accuracy, images, seconds))
+    return trials
+
+
+def _by_name(trials: Sequence[Trial]) -> dict[str, list[Trial]]:
+    groups: dict[str, list[Trial]] = {}
+    for trial in trials:
+        groups.setdefault(trial.name, []).append(trial)
+    return groups
+
+
+def choose_recipe(trials: Sequence[Trial]) -> str:
+    """The cheapest candidate that no other beats on every seed.
+
+    The best mean validation accuracy sets the bar; a candidate whose seeds overlap the
+    best one's (:func:`cnn_course.metrics.clearly_better` is false) is as good, and of those
+    the one that shows the network the fewest images wins (ties: the higher mean).
+
+    Examples
+    --------
+    >>> trials = [Trial("2 ep", s, a, 100, 1.0) for s, a in enumerate([0.990, 0.991, 0.989])]
+    >>> trials += [Trial("3 ep", s, a, 150, 1.5) for s, a in enumerate([0.991, 0.992, 0.990])]
+    >>> choose_recipe(trials)  # 3 epochs is better on average, not on every seed
+    '2 ep'
+    >>> trials += [Trial("4 ep", s, a, 200, 2.0) for s, a in enumerate([0.994, 0.995, 0.994])]
+    >>> choose_recipe(trials)
+    '4 ep'
+    """
+    groups = _by_name(trials)
+    if not groups:
+        raise ValueError("choose_recipe needs at least one trial")
+    accuracies = {name: [t.validation_accuracy for t in group] for name, group in groups.items()}
+    means = {name: summarise_seeds(values).mean for name, values in accuracies.items()}
+    best = max(means, key=means.__getitem__)
+    as_good = [name for name in groups if not clearly_better(accuracies[best], accuracies[name])]
+    return min(as_good, key=lambda name: (groups[name][0].images, -means[name]))
+
+
+def format_trials(trials: Sequence[Trial]) -> str:
+    """One row per candidate: images seen, validation accuracy per seed, mean ± std.
+
+    Examples
+    --------
+    >>> print(format_trials([Trial("2 ep", 0, 0.9901, 100_000, 16.0),
+    ...                      Trial("2 ep", 1, 0.9895, 100_000, 16.5)]))
+    recipe  images   seed 0  seed 1  mean ± std       time
+    2 ep    100,000  0.9901  0.9895  0.9898 ± 0.0004  16 s
+    """
+    groups = _by_name(trials)
+    seeds = sorted({t.seed for t in trials})
+    width = max([len("recipe"), *map(len, groups)])
+    header = f"{'recipe':<{width}}  images   " + "  ".join(f"seed {s}" for s in seeds)
+    lines = [header + "  mean ± std       time"]
+    for name, group in groups.items():
+        values = {t.seed: t.validation_accuracy for t in group}
+        cells = "  ".join(f"{values[s]:.4f}" if s in values else "     —" for s in seeds)
+        summary = summarise_seeds(list(values.values()))
+        seconds = sum(t.seconds for t in group) / len(group)
+        lines.append(
+            f"{name:<{width}}  {group[0].images:<7,}  {cells}"
+            f"  {summary.mean:.4f} ± {summary.std:.4f}  {seconds:.0f} s"
+        )
+    return "\n".join(lines)

@@ -417,3 +417,21 @@ def test_digit_canvas_explains_what_does_not_fit():
         data.digit_canvas(images, labels, digits=[0, 7])
     with pytest.raises(ValueError, match="shape \\(N, height, width\\)"):
         data.digit_canvas(images[..., None], labels)
+
+
+def test_split_validation_of_mnist_is_a_balanced_disjoint_fifth(mnist):
+    (x, y), _ = mnist
+    (x_fit, y_fit), (x_val, y_val) = data.split_validation(x, y, 12_000, seed=0)
+    assert (len(y_fit), len(y_val)) == (48_000, 12_000)
+    # each digit keeps its share of the training set, to within one image
+    assert np.abs(np.bincount(y_val) - np.bincount(y) / 5).max() <= 1
+    # disjoint, and together the whole training set (compare images as bytes)
+    fit_rows = {row.tobytes() for row in x_fit[:2000]}
+    assert not fit_rows & {row.tobytes() for row in x_val}
+    assert sorted(np.concatenate([y_fit, y_val]).tolist()) == sorted(y.tolist())
+    (_, y_other), _ = data.split_validation(x, y, 12_000, seed=1)
+    assert not np.array_equal(y_other, y_fit)  # another seed, another draw
+    with pytest.raises(ValueError, match="leave examples to fit"):
+        data.split_validation(x[:10], y[:10], 10)
+    with pytest.raises(TypeError):
+        data.split_validation(x, y, 1.5)

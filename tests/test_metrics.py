@@ -54,3 +54,26 @@ INTEGER_PARAMETERS = [
 test_integer_parameters_refuse_bools_and_floats, test_every_integer_parameter_is_listed = (
     whole_numbers.refusal_tests(metrics, INTEGER_PARAMETERS)
 )
+
+
+def test_summarise_seeds_against_numpy():
+    values = [0.9907, 0.9902, 0.9905, 0.9902, 0.9898]
+    summary = metrics.summarise_seeds(values)
+    assert summary.values == tuple(values)
+    assert summary.mean == pytest.approx(np.mean(values))
+    assert summary.std == pytest.approx(np.std(values, ddof=1))
+    assert (summary.low, summary.high) == (0.9898, 0.9907)
+    assert metrics.summarise_seeds([0.5]).std == 0.0
+    assert "5 seeds" in str(summary) and "1 seed)" in str(metrics.summarise_seeds([0.5]))
+    with pytest.raises(ValueError, match="finite"):
+        metrics.summarise_seeds([0.5, float("nan")])
+
+
+def test_clearly_better_needs_every_seed_above_every_other():
+    assert metrics.clearly_better([3, 4], [1, 2])
+    assert not metrics.clearly_better([1, 2], [3, 4])
+    assert not metrics.clearly_better([2, 4], [1, 2])  # touching ranges: no verdict
+    # a higher mean is not enough: one bad seed of a overlaps b
+    assert np.mean([5, 5, 1.5]) > np.mean([1, 2, 2]) and not metrics.clearly_better(
+        [5, 5, 1.5], [1, 2, 2]
+    )

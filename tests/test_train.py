@@ -392,7 +392,7 @@ def test_bench_quick_prints_json_then_ratio_last(capsys):
     assert figures["reference"]["epochs"] == 1
     assert figures["course"]["epochs"] == train.QUICK_RECIPE.epochs
     for recipe in ("course", "reference"):
-        assert figures[recipe]["wall_s"] > 0 and 0 <= figures[recipe]["test_accuracy"] <= 1
+        assert figures[recipe]["wall_s"] > 0 and 0 <= figures[recipe]["validation_accuracy"] <= 1
     assert figures["ratio"] == pytest.approx(
         figures["course"]["wall_s"] / figures["reference"]["wall_s"], rel=1e-3
     )
@@ -411,3 +411,37 @@ def test_bench_with_several_seeds_prints_them_side_by_side(capsys):
     table = lines[lines.index(bench.seeds_table(runs).splitlines()[0]) :][:3]
     assert table == bench.seeds_table(runs).splitlines()
     assert [row.split()[0] for row in table[1:]] == ["0", "1"]
+
+
+def test_choose_recipe_takes_the_cheapest_that_nothing_beats_on_every_seed():
+    def trials(name, images, accuracies):
+        return [train.Trial(name, s, a, images, 1.0) for s, a in enumerate(accuracies)]
+
+    close = trials("2 ep", 96_000, [0.989, 0.991, 0.990]) + trials(
+        "3 ep", 144_000, [0.990, 0.992, 0.9905]
+    )
+    assert train.choose_recipe(close) == "2 ep"  # 3 ep has the higher mean, not on every seed
+    beaten = close + trials("4 ep", 192_000, [0.993, 0.994, 0.9935])
+    assert train.choose_recipe(beaten) == "4 ep"
+    # among equally good candidates of the same cost, the higher mean
+    assert train.choose_recipe(trials("a", 1, [0.5, 0.7]) + trials("b", 1, [0.6, 0.8])) == "b"
+    with pytest.raises(ValueError):
+        train.choose_recipe([])
+    table = train.format_trials(beaten)
+    assert table.splitlines()[0].split()[:3] == ["recipe", "images", "seed"]
+    assert "0.9935" in table and "192,000" in table
+
+
+def test_recipe_trials_score_on_the_validation_images(mnist):
+    (x, y), _ = mnist
+    candidates = {
+        "1 ep": train.Recipe(epochs=1, batch_size=64),
+        "lr 0": train.Recipe(epochs=1, batch_size=64, peak_learning_rate=1e-9),
+    }
+    trials = train.recipe_trials(
+        models.mnist_convnet, candidates, (x[:640], y[:640]), (x[-500:], y[-500:]), seeds=[0]
+    )
+    assert [(t.name, t.seed, t.images) for t in trials] == [("1 ep", 0, 640), ("lr 0", 0, 640)]
+    # a rate that barely moves the weights stays near chance; one epoch learns something
+    assert trials[1].validation_accuracy < 0.3 < trials[0].validation_accuracy
+    assert train.choose_recipe(trials) == "1 ep"
