@@ -50,7 +50,9 @@ __all__ = [
     "as_float_pixels",
     "bundled_file",
     "data_dir",
+    "DigitScenes",
     "digit_canvas",
+    "digit_scenes",
     "load_fashion_mnist",
     "load_mnist",
     "load_sample_gray",
@@ -687,6 +689,162 @@ def digit_canvas(
             raise ValueError(f"no image has the label {digit!r}")
         canvas[top : top + h, left : left + w] = images[found[0]]
     return canvas, corners
+
+
+def _resize_bilinear(image: np.ndarray, side: int) -> np.ndarray:
+    """A square ``image`` resized to ``side``×``side`` by bilinear interpolation (float64).
+
+    Pixel centres are matched (the output pixel ``i`` samples the input at
+    ``(i + 0.5)·n/side - 0.5``, the border pixels repeated beyond the edge), as
+    ``skimage.transform.resize`` does with ``order=1, mode="edge"``.
+
+    >>> _resize_bilinear(np.array([[0.0, 4.0], [8.0, 12.0]]), 4)[0]
+    array([0., 1., 3., 4.])
+    """
+    n = image.shape[0]
+    at = np.clip((np.arange(side) + 0.5) * n / side - 0.5, 0, n - 1)
+    low = np.floor(at).astype(int)
+    high = np.minimum(low + 1, n - 1)
+    w = at - low
+    rows = image[low] * (1 - w)[:, None] + image[high] * w[:, None]
+    return rows[:, low] * (1 - w) + rows[:, high] * w
+
+
+@dataclass(frozen=True)
+class DigitScenes:
+    """Canvases holding digits at random places and sizes, with their boxes and masks.
+
+    Attributes
+    ----------
+    images : numpy.ndarray of uint8, shape (N, size, size)
+    boxes : numpy.ndarray of int64, shape (N, count, 4)
+        Each pasted digit image's box ``(top, left, bottom, right)`` in pixels, bottom and
+        right excluded (``images[n, top:bottom, left:right]`` is the resized digit).
+    labels : numpy.ndarray of int64, shape (N, count)
+        The digits' classes, 0–9.
+    masks : numpy.ndarray of uint8, shape (N, size, size)
+        Per-pixel classes: 0 for the background, ``label + 1`` on a digit's ink (its
+        resized pixels of at least ``ink``).
+    sources : numpy.ndarray of int64, shape (N, count)
+        Which of the given images each digit is.
+    """
+
+    images: np.ndarray
+    boxes: np.ndarray
+    labels: np.ndarray
+    masks: np.ndarray
+    sources: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.images)
+
+
+def digit_scenes(
+    images: np.ndarray,
+    labels: np.ndarray,
+    n: int,
+    *,
+    size: int = 64,
+    count: int = 1,
+    sides: tuple[int, int] = (20, 40),
+    ink: int = 128,
+    seed: int = 0,
+) -> DigitScenes:
+    """``n`` canvases with ``count`` digits each, at random positions and sizes (seeded).
+
+    The data of localisation, detection and segmentation. For each canvas,
+    ``count`` images are drawn at random from ``images``, each resized (bilinear) to a
+    random side in ``sides`` (both included) and pasted at a random place where its box
+    overlaps no other box of the canvas, so digits never touch. The same arguments give
+    the same canvases.
+
+    Parameters
+    ----------
+    images : numpy.ndarray of uint8, shape (M, h, h)
+        Square digit images, e.g. MNIST's (28×28, the digit in the middle 20×20).
+    labels : numpy.ndarray, shape (M,)
+    n : int
+        Number of canvases.
+    size : int, default 64
+        Side of the (square) canvas.
+    count : int, default 1
+        Digits per canvas.
+    sides : (int, int), default (20, 40)
+        Smallest and largest side of a pasted digit image, at most ``size``.
+    ink : int, default 128
+        The pixel value from which a pixel is the digit's in the mask.
+    seed : int, default 0
+
+    Returns
+    -------
+    DigitScenes
+
+    Raises
+    ------
+    TypeError
+        If a size, count, side or seed is not a whole number.
+    ValueError
+        If a value is out of range, or ``count`` digits do not fit on the canvas.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> digits = (rng.random((5, 28, 28)) * 255).astype(np.uint8)
+    >>> scenes = digit_scenes(digits, np.arange(5), 3, size=48, count=2, sides=(14, 20))
+    >>> scenes.images.shape, scenes.boxes.shape, scenes.labels.shape, scenes.masks.shape
+    ((3, 48, 48), (3, 2, 4), (3, 2), (3, 48, 48))
+    >>> top, left, bottom, right = scenes.boxes[0, 0]
+    >>> bool(np.all(scenes.masks[0][top:bottom, left:right] <= scenes.labels[0, 0] + 1))
+    True
+    >>> np.array_equal(scenes.images, digit_scenes(digits, np.arange(5), 3, size=48,
+    ...                count=2, sides=(14, 20)).images)   # the same seed, the same canvases
+    True
+    """
+    images, labels = np.asarray(images), np.asarray(labels)
+    if images.ndim != 3 or images.shape[1] != images.shape[2] or len(images) != len(labels):
+        raise ValueError(
+            f"digit_scenes needs square images (M, h, h) and M labels, got images "
+            f"{images.shape} and {labels.shape} labels"
+        )
+    n = _checks.positive_int(n, "the number of canvases")
+    size = _checks.positive_int(size, "the canvas size")
+    count = _checks.positive_int(count, "the number of digits per canvas")
+    low, high = _checks.int_pair(sides, "the sides (smallest, largest)")
+    if not low <= high <= size:
+        raise ValueError(
+            f"the sides must satisfy 1 <= smallest <= largest <= size ({size}), got {sides!r}"
+        )
+    ink = _checks.integer(ink, "ink", minimum=1, maximum=255)
+    seed = _checks.non_negative_int(seed, "the seed")
+    rng = np.random.default_rng(seed)
+    canvases = np.zeros((n, size, size), np.uint8)
+    masks = np.zeros((n, size, size), np.uint8)
+    boxes = np.zeros((n, count, 4), np.int64)
+    chosen = rng.integers(0, len(images), size=(n, count))
+    for i in range(n):
+        for j in range(count):
+            for _ in range(1000):
+                side = int(rng.integers(low, high + 1))
+                top, left = (int(v) for v in rng.integers(0, size - side + 1, size=2))
+                box = (top, left, top + side, left + side)
+                clear = all(
+                    box[2] <= b[0] or b[2] <= box[0] or box[3] <= b[1] or b[3] <= box[1]
+                    for b in boxes[i, :j]
+                )
+                if clear:
+                    break
+            else:
+                raise ValueError(
+                    f"{count} digits of {low} to {high} pixels do not fit apart on a "
+                    f"{size}×{size} canvas: use fewer or smaller digits"
+                )
+            digit = np.clip(np.rint(_resize_bilinear(images[chosen[i, j]], side)), 0, 255)
+            canvases[i, top : top + side, left : left + side] = digit.astype(np.uint8)
+            masks[i, top : top + side, left : left + side][digit >= ink] = (
+                int(labels[chosen[i, j]]) + 1
+            )
+            boxes[i, j] = box
+    return DigitScenes(canvases, boxes, labels[chosen].astype(np.int64), masks, chosen)
 
 
 def as_float_pixels(image: Any, what: str = "image") -> np.ndarray:

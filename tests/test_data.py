@@ -284,6 +284,19 @@ INTEGER_PARAMETERS = {
     "digit_canvas grid": lambda v: data.digit_canvas(
         np.zeros((2, 2, 2)), np.array([0, 1]), grid=(2, v)
     ),
+    **{
+        f"digit_scenes {name}": (
+            lambda v, name=name: data.digit_scenes(
+                np.zeros((2, 4, 4), np.uint8),
+                np.array([0, 1]),
+                **{"n": 2, "size": 8, "sides": (2, 3), name: v},
+            )
+        )
+        for name in ("n", "size", "count", "ink", "seed")
+    },
+    "digit_scenes sides": lambda v: data.digit_scenes(
+        np.zeros((2, 4, 4), np.uint8), np.array([0, 1]), 2, size=8, sides=(2, v)
+    ),
 }
 
 
@@ -435,3 +448,64 @@ def test_split_validation_of_mnist_is_a_balanced_disjoint_fifth(mnist):
         data.split_validation(x[:10], y[:10], 10)
     with pytest.raises(TypeError):
         data.split_validation(x, y, 1.5)
+
+
+def test_digit_scenes_paste_resized_digits_inside_their_boxes_with_their_masks(mnist):
+    (x_train, y_train), _ = mnist
+    scenes = data.digit_scenes(x_train, y_train, 40, size=64, count=3, sides=(16, 32), seed=5)
+    assert len(scenes) == 40 and scenes.images.dtype == np.uint8
+    for i in range(40):
+        ink = np.zeros((64, 64), bool)
+        for (top, left, bottom, right), label, source in zip(
+            scenes.boxes[i], scenes.labels[i], scenes.sources[i], strict=True
+        ):
+            side = bottom - top
+            assert right - left == side and 16 <= side <= 32 and 0 <= top and bottom <= 64
+            assert label == y_train[source]
+            crop = scenes.images[i, top:bottom, left:right]
+            # the digit's ink is where the mask says: label + 1, and 0 around it
+            mask = scenes.masks[i, top:bottom, left:right]
+            np.testing.assert_array_equal(mask == label + 1, crop >= 128)
+            assert set(np.unique(mask)) <= {0, label + 1}
+            # resized, not cropped: the mass centre stays near the box's centre
+            rows = np.arange(side)[:, None] * crop
+            assert abs(rows.sum() / crop.sum() - (side - 1) / 2) < side / 5
+            assert not ink[top:bottom, left:right].any()  # boxes never overlap
+            ink[top:bottom, left:right] = True
+        assert not scenes.images[i][~ink].any() and not scenes.masks[i][~ink].any()
+
+
+def test_digit_scenes_same_seed_same_canvases_and_sides_cover_the_range(mnist):
+    (x_train, y_train), _ = mnist
+    a = data.digit_scenes(x_train, y_train, 300, seed=1)
+    b = data.digit_scenes(x_train, y_train, 300, seed=1)
+    c = data.digit_scenes(x_train, y_train, 300, seed=2)
+    np.testing.assert_array_equal(a.images, b.images)
+    np.testing.assert_array_equal(a.boxes, b.boxes)
+    assert not np.array_equal(a.images, c.images)
+    sides = a.boxes[:, 0, 2] - a.boxes[:, 0, 0]
+    assert sides.min() == 20 and sides.max() == 40  # both ends of the default range
+    same = data.digit_scenes(x_train, y_train, 3, sides=(28, 28), seed=0)
+    top, left = same.boxes[0, 0, :2]  # at scale 1 the digit is pasted as it is
+    np.testing.assert_array_equal(
+        same.images[0, top : top + 28, left : left + 28], x_train[same.sources[0, 0]]
+    )
+
+
+def test_resize_matches_scikit_image():
+    transform = pytest.importorskip("skimage.transform")
+    rng = np.random.default_rng(3)
+    image = rng.random((28, 28))
+    for side in (14, 20, 28, 37, 40):
+        expected = transform.resize(image, (side, side), order=1, mode="edge", anti_aliasing=False)
+        np.testing.assert_allclose(data._resize_bilinear(image, side), expected, atol=1e-12)
+
+
+def test_digit_scenes_explains_what_does_not_fit():
+    images, labels = np.zeros((2, 28, 28), np.uint8), np.array([0, 1])
+    with pytest.raises(ValueError, match="do not fit apart"):
+        data.digit_scenes(images, labels, 1, size=40, count=3, sides=(20, 20))
+    with pytest.raises(ValueError, match="largest <= size"):
+        data.digit_scenes(images, labels, 1, size=32, sides=(20, 40))
+    with pytest.raises(ValueError, match="square images"):
+        data.digit_scenes(np.zeros((2, 28, 20)), labels, 1)

@@ -7,7 +7,8 @@ number of parameters), built either from a small layer *spec* or from a real Ker
 so the two can be compared. Every name is importable from here (``shapes.conv_params``);
 they live in two modules:
 
-* :mod:`cnn_course.shapes.sizes` — one layer: output sizes, padding, parameter counts,
+* :mod:`cnn_course.shapes.sizes` — one layer: output sizes (a transposed convolution's
+  too, :func:`transposed_conv_output_size`), padding, parameter counts,
   compute cost (:func:`conv_flops`, :func:`dense_flops`, :func:`activation_memory`);
 * :mod:`cnn_course.shapes.stacks` — a stack of layers: layer specs, the per-layer table
   (:func:`layer_table`, :func:`layer_table_from_model`, :func:`format_table`, whose
@@ -66,6 +67,7 @@ from cnn_course.shapes.sizes import (
     padding_amounts,
     pool_output_size,
     same_padding,
+    transposed_conv_output_size,
 )
 from cnn_course.shapes.stacks import (
     Conv,
@@ -115,4 +117,5 @@ __all__ = [
     "receptive_field",
     "same_padding",
     "stacked_3x3_vs_single",
+    "transposed_conv_output_size",
 ]

@@ -40,6 +40,7 @@ __all__ = [
     "padding_amounts",
     "pool_output_size",
     "same_padding",
+    "transposed_conv_output_size",
 ]
 
 #: Pooling modes the course knows ("avg" and "average" are the same thing).
@@ -297,6 +298,107 @@ def keras_same_padding(n: int, f: int, s: int = 1) -> tuple[int, int]:
     s = _checks.positive_int(s, "the stride")
     total = max((keras_same_output_size(n, s) - 1) * s + f - n, 0)
     return total // 2, total - total // 2
+
+
+def transposed_conv_output_size(
+    n: int, f: int, s: int = 1, padding: int | str = 0, output_padding: int | None = None
+) -> int:
+    """Height (or width) of a transposed convolution's output: ``(n - 1)·s - 2p + f``.
+
+    A transposed convolution runs a convolution backwards: it spreads each of its ``n``
+    inputs over an ``f×f`` window of the output, windows ``s`` pixels apart, and crops ``p``
+    pixels from each border. The convolution ``(m + 2p - f) // s + 1`` that takes an
+    ``m``-pixel image to ``n`` outputs is undone only up to the rows it never read (when
+    ``s`` does not divide ``m + 2p - f``): ``output_padding`` adds them back at the
+    bottom/right, so the full formula is ``(n - 1)·s - 2p + f + output_padding``.
+
+    Keras' ``Conv2DTranspose`` names the padding as its ``Conv2D`` does:
+
+    * ``"valid"`` is ``p = 0``; without ``output_padding`` Keras gives
+      ``(n - 1)·s + max(f, s)`` — when the windows do not touch (``f < s``) it keeps the
+      gap after the last one, so the output is ``n·s``;
+    * ``"same"`` is ``p = f // 2``; without ``output_padding`` Keras gives ``n·s``
+      (the inverse of the ``ceil(n / s)`` of :func:`keras_same_output_size`).
+
+    Parameters
+    ----------
+    n : int
+        Input height or width (``n >= 1``).
+    f : int
+        Filter size (``f >= 1``).
+    s : int, default 1
+        Stride: how far apart the windows are in the output (``s >= 1``).
+    padding : int or {"valid", "same"}, default 0
+        Pixels cropped from *each* border (``p >= 0``), or Keras' name.
+    output_padding : int, optional
+        Pixels added at the bottom/right, ``0 <= output_padding < s`` (Keras' rule).
+        ``None``: 0 for a number ``p``, Keras' defaults above for ``"valid"``/``"same"``.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    TypeError
+        If a size, the stride or a padding is not a whole number (or ``padding`` not one
+        of the two names).
+    ValueError
+        If a size or the stride is below 1, a padding is negative, ``output_padding`` is
+        not below the stride, or the crop leaves nothing.
+
+    Examples
+    --------
+    >>> transposed_conv_output_size(3, 3)            # (3 - 1)·1 + 3: undoes 5×5 ∗ 3×3 -> 3×3
+    5
+    >>> transposed_conv_output_size(4, 3, s=2, padding=1)    # (4 - 1)·2 - 2 + 3
+    7
+    >>> transposed_conv_output_size(4, 3, s=2, padding=1, output_padding=1)  # the 8th row
+    8
+    >>> transposed_conv_output_size(32, 2, s=2, padding="valid")  # a U-Net's 2×2 up-step
+    64
+    >>> transposed_conv_output_size(5, 1, s=3, padding="valid")   # f < s: Keras keeps the gap
+    15
+    >>> transposed_conv_output_size(5, 4, s=2, padding="same")    # Keras: n·s
+    10
+    >>> transposed_conv_output_size(5, 4, s=2, padding="same", output_padding=1)  # p = 2
+    9
+    >>> transposed_conv_output_size(4, 3, s=2, output_padding=2)
+    Traceback (most recent call last):
+    ...
+    ValueError: the output padding must be smaller than the stride (2), got 2
+    """
+    n = _checks.positive_int(n, "the input size")
+    f = _checks.positive_int(f, "the filter size")
+    s = _checks.positive_int(s, "the stride")
+    if output_padding is not None:
+        output_padding = _checks.non_negative_int(output_padding, "the output padding")
+        if output_padding >= s:
+            raise ValueError(
+                f"the output padding must be smaller than the stride ({s}), got {output_padding}"
+            )
+    if isinstance(padding, str):
+        mode = padding.lower()
+        if mode not in ("valid", "same"):
+            raise ValueError(
+                f"the padding must be 'valid', 'same' or a whole number, got {padding!r}"
+            )
+        p = 0 if mode == "valid" else f // 2
+        if output_padding is None:  # Keras' defaults
+            return (n - 1) * s + max(f, s) if mode == "valid" else n * s
+    elif not _checks.is_int(padding):
+        raise TypeError(
+            f"the padding must be 'valid', 'same' or a whole number, got {padding!r} "
+            f"(a {type(padding).__name__})"
+        )
+    else:
+        p = _checks.non_negative_int(padding, "the padding")
+    size = (n - 1) * s - 2 * p + f + (output_padding or 0)
+    if size < 1:
+        raise ValueError(
+            f"cropping {p} pixels from each border of ({n} - 1)·{s} + {f} leaves no output"
+        )
+    return size
 
 
 def _padding_amounts(padding: object, n: int, f: int, s: int) -> tuple[int, int]:
