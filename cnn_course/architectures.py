@@ -8,7 +8,8 @@
   GoogLeNet;
 * :func:`applications_table`: the keras.applications table of deck 004 recomputed from the
   real models (:func:`format_applications_table` prints it), with
-  :func:`topological_depth` and :func:`layers_with_weights`, the two readings of "depth".
+  :func:`topological_depth` and :func:`layers_with_weights`, the two readings of "depth";
+* :func:`dense_share`: where a network's parameters sit (its dense layers or not).
 
 The numbers the decks print live in :mod:`cnn_course.slides`; the doctests compare the
 models with them. Keras is imported inside the functions (:mod:`cnn_course._lazy`).
@@ -29,6 +30,7 @@ __all__ = [
     "VGG19_BLOCKS",
     "alexnet",
     "applications_table",
+    "dense_share",
     "format_applications_table",
     "inception_module",
     "layers_with_weights",
@@ -492,6 +494,30 @@ def layers_with_weights(model: keras.Model, kinds: tuple[type, ...] | None = Non
     return sum(
         1 for layer in model.layers if layer.weights and (kinds is None or isinstance(layer, kinds))
     )
+
+
+def dense_share(model: keras.Model) -> float:
+    """The share of a model's parameters that sit in its ``Dense`` layers, from 0 to 1.
+
+    A layer counts by its Keras type: a convolution whose window covers its whole input
+    (LeNet-5's C5) is a convolution here, though it computes what a dense layer would.
+
+    Examples
+    --------
+    >>> from cnn_course.models import lenet5, lenet5_classic
+    >>> round(dense_share(lenet5()), 3)          # FC3, FC4 and the softmax layer
+    0.954
+    >>> round(dense_share(lenet5_classic()), 3)  # C5 (48 120 parameters) is a Conv2D
+    0.178
+    """
+    keras = _lazy.keras()
+    total = model.count_params()
+    if total == 0:
+        raise ValueError(f"the model {model.name!r} has no parameters")
+    dense = sum(
+        layer.count_params() for layer in model.layers if isinstance(layer, keras.layers.Dense)
+    )
+    return dense / total
 
 
 def applications_table(

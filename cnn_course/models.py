@@ -6,10 +6,14 @@
   it into one prediction per image; with ``input_shape=(None, None, 1)`` it accepts
   a canvas of any size.
 * :func:`lenet5` — the LeNet-5-style table of deck 000, and :func:`lenet5_classic` —
-  LeNet-5 as in LeCun et al. (1998); :func:`lenet1` — its 1993 ancestor (deck 004).
+  LeNet-5 as in LeCun et al. (1998); :func:`lenet1` — its ancestor of 1989, simplified
+  (deck 004).
 * :func:`linear_classifier` — the linear classifier of deck 003: one template per class.
 * :func:`dense_to_conv` and :func:`conv_to_dense` — the FC ↔ CONV equivalence of
   deck 001, with the weights carried over.
+* :func:`localiser` — deck 003's classification network with a regression branch: one
+  trunk, two heads (the class and the digit's box); :func:`small_unet` — an
+  encoder–decoder with skip connections that labels every pixel.
 
 Famous architectures (AlexNet, VGG16, ResNet50, deck 004's keras.applications table)
 are in :mod:`cnn_course.architectures`.
@@ -35,7 +39,9 @@ __all__ = [
     "lenet5",
     "lenet5_classic",
     "linear_classifier",
+    "localiser",
     "mnist_convnet",
+    "small_unet",
 ]
 
 if TYPE_CHECKING:
@@ -355,13 +361,16 @@ def lenet5_classic() -> keras.Model:
 
     * **C3 is fully connected** to the six S2 maps (2 416 parameters). The paper
       connects each C3 map to only 3, 4 or 6 of them (its Table I) to break
-      symmetry and save weights: 1 516 parameters, 61 706 − 900 = 60 806 in total.
+      symmetry and save weights: 1 516 parameters.
     * **S2 and S4 are plain average pooling** (0 parameters). In the paper each
       subsampling map multiplies the 2×2 sum by a trainable coefficient and adds a
       trainable bias (2 parameters per map: S2 has 12, S4 has 32).
-    * **The output is a softmax dense layer** (850 parameters) instead of the
-      paper's 10 Euclidean RBF units on F6 (84 × 10 = 840 fixed-then-trained
-      parameters, no bias); tanh is ``tanh(a)``, not ``1.7159 tanh(2a/3)``.
+    * **The output is a softmax dense layer** (850 trainable parameters) instead of
+      the paper's 10 Euclidean RBF units on F6, whose 84 × 10 = 840 parameters were
+      set by hand to ±1 and kept fixed; tanh is ``tanh(a)``, not ``1.7159 tanh(2a/3)``.
+
+    The paper's network has 60 000 trainable parameters
+    (:data:`cnn_course.slides.LENET5_PAPER_PARAMS`), this one 61 706.
 
     Returns
     -------
@@ -380,12 +389,14 @@ def lenet5_classic() -> keras.Model:
      ('F6', (84,), 10164), ('output', (10,), 850)]
 
     The paper's own count, with C3's partial connections and the trainable
-    subsampling coefficients, and the RBF output:
+    subsampling coefficients; the RBF output's 840 fixed parameters are not trained:
 
     >>> c3_inputs = [3] * 6 + [4] * 9 + [6]      # Table I: inputs of the 16 C3 maps
     >>> c3 = sum(25 * n + 1 for n in c3_inputs)
-    >>> c3, 156 + 12 + c3 + 32 + 48120 + 10164 + 84 * 10
-    (1516, 60840)
+    >>> c3, 156 + 12 + c3 + 32 + 48120 + 10164
+    (1516, 60000)
+    >>> dict(slides.LENET5_PAPER_LAYER_PARAMS)["C3"] == c3
+    True
     """
     return _lenet(
         "lenet5_classic",
@@ -398,13 +409,17 @@ def lenet5_classic() -> keras.Model:
 
 
 def lenet1() -> keras.Model:
-    """LeNet-1 (LeCun et al., 1989–1993), the digit reader deck 004 shows before LeNet-5.
+    """LeNet-1, simplified: the digit reader deck 004 shows before LeNet-5.
 
-    On a 28×28 grey digit: H1 conv 4 5×5 → 24×24×4, 2×2 average subsampling →
-    12×12×4, H3 conv 12 5×5 → 8×8×12, subsampling → 4×4×12, then 10 output units
-    connected to all 192 values, with tanh activations. One simplification: every
-    H3 map reads all four maps below it (the original connects each to a subset),
-    so this version has 3 246 parameters.
+    LeCun et al., "Handwritten digit recognition with a back-propagation network",
+    NIPS 2 (1989, published 1990); deck 004 writes "(LeCun et al, 1993)". On a 28×28
+    grey digit: H1 conv 4 5×5 → 24×24×4, 2×2 average subsampling → 12×12×4, H3 conv 12
+    5×5 → 8×8×12, subsampling → 4×4×12, then 10 output units connected to all 192
+    values, with tanh activations. Two simplifications: every H3 map reads all four
+    maps below it (the paper's H3 uses 20 of the 48 possible map-to-map connections),
+    and the subsampling is plain average pooling (the paper's has a trainable
+    coefficient and bias per map). So this version has 3 246 parameters; the paper's
+    has 2 578 (:data:`cnn_course.slides.LENET1_PAPER_PARAMS`).
 
     Returns
     -------
@@ -420,6 +435,8 @@ def lenet1() -> keras.Model:
      ('S3', (4, 4, 12), 0), ('flatten', (192,), 0), ('output', (10,), 1930)]
     >>> model.count_params()
     3246
+    >>> 104 + 4 * 2 + (20 * 25 + 12) + 12 * 2 + 1930 == slides.LENET1_PAPER_PARAMS  # the paper's
+    True
     """
     keras = _lazy.keras()
     layers = keras.layers
@@ -620,3 +637,121 @@ def conv_to_dense(conv_layer: keras.layers.Conv2D, name: str | None = None) -> k
     dense.build((None, height * width * channels))
     dense.set_weights([kernel.reshape(height * width * channels, units), *bias])
     return dense
+
+
+# --------------------------------------------------------------------------- beyond classification
+
+
+def localiser(
+    input_shape: Sequence[int] = (64, 64, 1), num_classes: int = slides.MNIST_NUM_CLASSES
+) -> keras.Model:
+    """A convnet with two heads: the class of the digit, and its box (deck 003).
+
+    "Add a regression branch to the classification network": conv 16 → pool → conv 32 →
+    pool → conv 64 → pool (3×3 convolutions, ``"same"`` padding, ReLU) → flatten → dense
+    64 ReLU, shared; then a ``class`` head (dense ``num_classes``, softmax) and a ``box``
+    head (dense 4, sigmoid: ``(top, left, bottom, right)`` as fractions of the image side).
+    Flattening keeps *where* the features are, which the box head needs.
+
+    Parameters
+    ----------
+    input_shape : tuple of int, default (64, 64, 1)
+        Height and width divisible by 8.
+    num_classes : int, default 10
+
+    Returns
+    -------
+    keras.Model
+        Uncompiled, outputs ``{"class": (N, num_classes), "box": (N, 4)}``.
+
+    Examples
+    --------
+    >>> model = localiser()
+    >>> {name: tuple(t.shape) for name, t in model.output.items()}
+    {'class': (None, 10), 'box': (None, 4)}
+    >>> model.count_params()
+    286414
+    """
+    keras = _lazy.keras()
+    layers = keras.layers
+    shape = _input_shape(input_shape)
+    classes = _checks.positive_int(num_classes, "the number of classes")
+    inputs = keras.Input(shape=shape, name="image")
+    x = inputs
+    for i, filters in enumerate((16, 32, 64), start=1):
+        x = layers.Conv2D(filters, 3, padding="same", activation="relu", name=f"conv{i}")(x)
+        x = layers.MaxPooling2D(2, name=f"pool{i}")(x)
+    x = layers.Flatten(name="flatten")(x)
+    x = layers.Dense(64, activation="relu", name="shared")(x)
+    outputs = {
+        "class": layers.Dense(classes, activation="softmax", dtype="float32", name="class")(x),
+        "box": layers.Dense(4, activation="sigmoid", dtype="float32", name="box")(x),
+    }
+    return keras.Model(inputs, outputs, name="localiser")
+
+
+def small_unet(
+    input_shape: Sequence[int | None] = (64, 64, 1),
+    num_classes: int = slides.MNIST_NUM_CLASSES + 1,
+    filters: int = 16,
+    skips: bool = True,
+) -> keras.Model:
+    """A small U-Net: an encoder, a decoder that upsamples by transposed convolution, skips.
+
+    Encoder: two levels of (conv 3×3 ×2, max pool 2), ``filters`` then ``2·filters``
+    filters; bottleneck: conv 3×3 ×2 with ``4·filters``; decoder: at each level a 2×2
+    transposed convolution with stride 2 doubles the size, the encoder's output of the same
+    size is concatenated to it (the *skip connection*; ``skips=False`` leaves it out), then
+    conv 3×3 ×2. A 1×1 convolution with a softmax gives ``num_classes`` probabilities for
+    every pixel. ``"same"`` padding throughout: the output has the input's height and width.
+
+    Parameters
+    ----------
+    input_shape : tuple, default (64, 64, 1)
+        Height and width divisible by 4 (or ``None``).
+    num_classes : int, default 11
+        The background and the ten digits.
+    filters : int, default 16
+    skips : bool, default True
+
+    Returns
+    -------
+    keras.Model
+        Uncompiled; ``(N, H, W, C)`` → ``(N, H, W, num_classes)``; layers ``up2`` and ``up1``
+        are the transposed convolutions.
+
+    Examples
+    --------
+    >>> unet = small_unet()
+    >>> unet.output_shape, unet.count_params()
+    ((None, 64, 64, 11), 116923)
+    >>> small_unet(skips=False).count_params()   # the decoder's convolutions read fewer channels
+    105403
+    >>> small_unet((None, None, 1)).output_shape
+    (None, None, None, 11)
+    """
+    keras = _lazy.keras()
+    layers = keras.layers
+    shape = _input_shape(input_shape, any_size=True)
+    classes = _checks.positive_int(num_classes, "the number of classes")
+    width = _checks.positive_int(filters, "the number of filters")
+    skips = _checks.flag(skips, "skips")
+
+    def block(x: Any, n: int, name: str) -> Any:
+        x = layers.Conv2D(n, 3, padding="same", activation="relu", name=f"{name}_a")(x)
+        return layers.Conv2D(n, 3, padding="same", activation="relu", name=f"{name}_b")(x)
+
+    inputs = keras.Input(shape=shape, name="image")
+    enc1 = block(inputs, width, "enc1")
+    enc2 = block(layers.MaxPooling2D(2, name="pool1")(enc1), 2 * width, "enc2")
+    x = block(layers.MaxPooling2D(2, name="pool2")(enc2), 4 * width, "bottleneck")
+    for level, skip in ((2, enc2), (1, enc1)):
+        n = width * level
+        x = layers.Conv2DTranspose(n, 2, strides=2, name=f"up{level}")(x)
+        if skips:
+            x = layers.Concatenate(name=f"skip{level}")([x, skip])
+        x = block(x, n, f"dec{level}")
+    outputs = layers.Conv2D(
+        classes, 1, activation="softmax", dtype="float32", name="pixel_classes"
+    )(x)
+    return keras.Model(inputs, outputs, name="small_unet" if skips else "small_encoder_decoder")

@@ -22,6 +22,7 @@ from cnn_course.shapes import (
     dense_params,
     layer_table,
     layer_table_from_model,
+    transposed_conv_output_size,
 )
 
 
@@ -116,6 +117,37 @@ def test_lenet5_classic():
     assert isinstance(model.get_layer("S2"), keras.layers.AveragePooling2D)
     assert model.get_layer("C5").output.shape[1:] == (1, 1, 120)
     assert model.get_layer("C1").activation is keras.activations.tanh
+    # C5, a Conv2D, holds 78 % of the parameters; the dense layers F6 and output 18 %
+    assert round(model.get_layer("C5").count_params() / model.count_params(), 2) == 0.78
+    assert round(architectures.dense_share(model), 3) == 0.178 == round(11_014 / 61_706, 3)
+    assert round(architectures.dense_share(models.lenet5()), 3) == 0.954  # FC3 is a Dense
+
+
+def test_dense_share_refuses_a_model_without_parameters():
+    empty = keras.Sequential([keras.Input((4, 4, 1)), keras.layers.Flatten()])
+    with pytest.raises(ValueError, match="has no parameters"):
+        architectures.dense_share(empty)
+
+
+def test_lenet5_paper_count_is_60000_trainable():
+    """LeCun et al. 1998: 60 000 trainable parameters; the 840 RBF weights were fixed."""
+    per_layer = dict(slides.LENET5_PAPER_LAYER_PARAMS)
+    assert per_layer == {
+        "C1": 156, "S2": 12, "C3": 1_516, "S4": 32, "C5": 48_120, "F6": 10_164,
+    }  # fmt: skip
+    assert sum(per_layer.values()) == slides.LENET5_PAPER_PARAMS == 60_000
+    c3_inputs = [3] * 6 + [4] * 9 + [6]  # Table I
+    assert per_layer["C3"] == sum(conv_params(5, n, 1) for n in c3_inputs)
+    assert per_layer["C1"] == conv_params(5, 1, 6) and per_layer["C5"] == conv_params(5, 16, 120)
+    assert per_layer["F6"] == dense_params(120, 84)
+    assert slides.LENET5_PAPER_RBF_PARAMS == dense_params(84, 10, bias=False) == 840
+    assert slides.LENET5_PAPER_PARAMS + slides.LENET5_PAPER_RBF_PARAMS == 60_840
+    # LeNet-1 (NIPS 2, 1990): H1 104, H2 8, H3 20 kernels + 12 biases, H4 24, output 1 930
+    paper_h3 = 20 * 25 + 12
+    assert conv_params(5, 1, 4) + 8 + paper_h3 + 24 + dense_params(192, 10) == 2_578
+    assert slides.LENET1_PAPER_PARAMS == 2_578
+    connections = 24 * 24 * 4 * 26 + 12 * 12 * 4 * 5 + 8 * 8 * paper_h3 + 4 * 4 * 12 * 5 + 1930
+    assert connections == slides.LENET1_PAPER_CONNECTIONS == 98_442
 
 
 def test_lenet1():
@@ -130,6 +162,7 @@ def test_lenet1():
         == 3_246
         == conv_params(5, 1, 4) + conv_params(5, 4, 12) + dense_params(4 * 4 * 12, 10)
     )
+    assert round(architectures.dense_share(model), 3) == round(1_930 / 3_246, 3) == 0.595
     assert isinstance(model.get_layer("S1"), keras.layers.AveragePooling2D)
     assert model.get_layer("H3").activation is keras.activations.tanh
 
@@ -243,6 +276,7 @@ def test_vgg16_own_build_matches_keras_applications():
     ours_layers = [(layer.name, layer.count_params()) for layer in ours.layers]
     assert ours.count_params() == 138_357_544
     assert ours.get_layer("fc1").count_params() == dense_params(7 * 7 * 512, 4096)
+    assert round(architectures.dense_share(ours), 3) == 0.894  # fc1, fc2, predictions
     del ours
     _free()
     reference = keras.applications.VGG16(weights=None, include_top=True)
@@ -257,9 +291,15 @@ def test_resnet50_and_alexnet_counts():
     assert resnet.count_params() == 25_636_712
     kinds = (keras.layers.Conv2D, keras.layers.Dense)
     assert sum(isinstance(layer, kinds) for layer in resnet.layers) == 54
+    # the parameters sit in the convolutions: the one dense layer holds 8 %
+    assert architectures.dense_share(resnet) == dense_params(2048, 1000) / 25_636_712
+    assert round(architectures.dense_share(resnet), 3) == 0.080
     del resnet
     _free()
-    assert architectures.alexnet().count_params() == 62_378_344
+    alexnet = architectures.alexnet()
+    assert alexnet.count_params() == 62_378_344
+    assert round(architectures.dense_share(alexnet), 3) == 0.940
+    del alexnet
     _free()
     two_towers = architectures.alexnet(two_towers=True)
     assert two_towers.count_params() == 60_965_224
@@ -287,6 +327,9 @@ def test_vgg19_and_resnet34_reproduce_the_resnet_figure_flops():
             == slides.RESNET_FIGURE_PARAMETER_LAYERS
         )
         flops[shortcut] = _multiply_adds(net)
+        if shortcut == "zero_pad":  # the one dense layer holds 2.4 % of the parameters
+            assert round(architectures.dense_share(net), 3) == 0.024
+            assert architectures.dense_share(net) == dense_params(512, 1000) / net.count_params()
         if shortcut == "projection":  # torchvision's resnet34 counts 21 797 672 learned parameters
             trainable = sum(math.prod(w.shape) for w in net.trainable_weights)
             assert trainable == 21_797_672
@@ -385,6 +428,11 @@ INTEGER_PARAMETERS = {
     "dense_to_conv input_shape": lambda v: models.dense_to_conv(
         _dense_on_volume((1, 1, 3), 2, None, seed=0), (1, v, 3)
     ),
+    "localiser input_shape": lambda v: models.localiser((64, v, 1)),
+    "localiser num_classes": lambda v: models.localiser(num_classes=v),
+    "small_unet input_shape": lambda v: models.small_unet((None, None, v)),
+    "small_unet num_classes": lambda v: models.small_unet(num_classes=v),
+    "small_unet filters": lambda v: models.small_unet(filters=v),
     "alexnet num_classes": lambda v: architectures.alexnet(num_classes=v),
     "vgg16 num_classes": lambda v: architectures.vgg16(num_classes=v),
     "vgg19 num_classes": lambda v: architectures.vgg19(num_classes=v),
@@ -416,3 +464,39 @@ def test_shapes_and_counts_out_of_range_are_value_errors():
         models.mnist_convnet((None, None, 1))  # only the FCN takes any size
     with pytest.raises(TypeError, match="must be True or False"):
         architectures.alexnet(two_towers=1)
+
+
+# --------------------------------------------------------------------------- beyond classification
+
+
+def test_localiser_has_a_class_head_and_a_box_head_on_one_trunk():
+    model = models.localiser()
+    counts = {layer.name: layer.count_params() for layer in model.layers if layer.weights}
+    assert counts == {
+        "conv1": conv_params(3, 1, 16),
+        "conv2": conv_params(3, 16, 32),
+        "conv3": conv_params(3, 32, 64),
+        "shared": dense_params(8 * 8 * 64, 64),
+        "class": dense_params(64, 10),
+        "box": dense_params(64, 4),
+    }
+    out = model(np.random.default_rng(0).random((3, 64, 64, 1)).astype("float32"))
+    probs, box = (keras.ops.convert_to_numpy(out[k]) for k in ("class", "box"))
+    np.testing.assert_allclose(probs.sum(axis=1), 1, rtol=1e-5)
+    assert box.shape == (3, 4) and ((box > 0) & (box < 1)).all()  # fractions of the side
+
+
+def test_small_unet_upsamples_back_to_the_input_size_with_its_skips():
+    unet = models.small_unet((None, None, 1), filters=4)
+    for h, w in [(64, 64), (32, 48), (4, 8)]:
+        out = unet(np.zeros((1, h, w, 1), np.float32))
+        assert tuple(out.shape) == (1, h, w, 11)
+        np.testing.assert_allclose(keras.ops.convert_to_numpy(out).sum(-1), 1, rtol=1e-5)
+    fixed = models.small_unet(filters=4)
+    for level, side in ((2, 16), (1, 32)):  # a 2×2, stride-2 transposed convolution doubles
+        up = fixed.get_layer(f"up{level}")
+        assert up.output.shape[1] == transposed_conv_output_size(side, 2, 2, "valid") == 2 * side
+        assert fixed.get_layer(f"skip{level}").output.shape[-1] == 2 * 4 * level
+    assert "skip1" not in [layer.name for layer in models.small_unet(skips=False).layers]
+    with pytest.raises(ValueError, match="three sizes"):
+        models.small_unet((64, 64))

@@ -13,9 +13,10 @@ Where a deck prints a wrong number the constant keeps the printed value under a
 deck 002, slide "Stride": output[0, 2] of the 7×7 ∗ 3×3 stride-2 convolution — printed 83, \
 correct 88
 >>> len(slides.errata_for("002"))
-9
+8
 
-:data:`REMARKS` lists wording and notation slips that change no number.
+:data:`REMARKS` lists wording and notation slips that change no number, and the values that
+are wrong only in the deck's text (``as_extracted``: most likely lost in its conversion to text).
 
 Deck files (extracted text of the slides; the figures were lost in extraction, so a few
 numbers below come from the slide figures the text refers to — each says so):

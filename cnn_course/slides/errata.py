@@ -3,6 +3,11 @@
 Each :class:`Erratum` gives the deck, the slide, the value as printed, the correct value
 and how to get it; the tests recompute every correct value. Import the names from
 :mod:`cnn_course.slides`.
+
+:data:`ERRATA` holds the slides' errors; :data:`REMARKS` the wording and notation slips, and
+the values marked ``as_extracted``: a wrong value in the deck's text that is most likely an
+artefact of its conversion to text (a lost minus sign, a 1 read as a 4), not an error of the
+slide.
 """
 
 from __future__ import annotations
@@ -41,6 +46,10 @@ class Erratum:
         How to get the correct value, in the course's words.
     key : str
         Short identifier, e.g. ``"stride2-output-0-2"``.
+    as_extracted : bool
+        ``True`` for a value that is wrong in the deck's text but most likely right on the
+        slide: an artefact of the conversion of the slide to text. Such an entry is a
+        remark (in :data:`REMARKS`), not an erratum; ``printed`` is the value as extracted.
     """
 
     deck: str
@@ -50,13 +59,15 @@ class Erratum:
     correct: int | str | tuple[int, ...]
     explanation: str
     key: str
+    as_extracted: bool = False
 
     def __str__(self) -> str:
         def show(value: object) -> str:
             return f"“{value}”" if isinstance(value, str) else str(value)
 
+        shown = "as extracted" if self.as_extracted else "printed"
         return (
-            f'deck {self.deck[:3]}, slide "{self.slide}": {self.what} — printed '
+            f'deck {self.deck[:3]}, slide "{self.slide}": {self.what} — {shown} '
             f"{show(self.printed)}, correct {show(self.correct)}"
         )
 
@@ -99,17 +110,6 @@ ERRATA: tuple[Erratum, ...] = (
     Erratum(
         DECK_001,
         "Convolutional layers (0-padding example)",
-        "output[3, 0] (row 4, column 1) of the padded 6×6 ∗ vertical-edge convolution",
-        11,
-        -11,
-        "The window's left column is padding (0, 0, 0) and its right column is 6, 0, 5: "
-        "0 - (6 + 0 + 5) = -11. The minus sign is missing as extracted: it may have been "
-        "lost in the extraction of the deck to text rather than on the slide.",
-        "padded-output-3-0",
-    ),
-    Erratum(
-        DECK_001,
-        "Convolutional layers (0-padding example)",
         "output[4, 4] (row 5, column 5) of the padded 6×6 ∗ vertical-edge convolution",
         10,
         11,
@@ -126,17 +126,6 @@ ERRATA: tuple[Erratum, ...] = (
         "Each of the 8 filters is 5×5×3 (a filter spans all input channels): "
         "(5·5·3 + 1) × 8 = 608. 208 = (5·5 + 1) × 8 forgets the 3 channels.",
         "lenet-fr-conv1-params",
-    ),
-    Erratum(
-        DECK_002,
-        "LeNet-5",
-        f"activation shape of CONV2 in {_LENET_FR}",
-        (10, 10, 46),
-        (10, 10, 16),
-        "CONV2 has 16 filters: its own size 1 600 = 10·10·16 and POOL2's (5, 5, 16) on the "
-        "same slide say so; (14 - 5)/1 + 1 = 10. 46 is the value as extracted: a 1 read as "
-        "a 4 in the extraction of the deck to text may be all there is to it.",
-        "lenet-fr-conv2-shape",
     ),
     Erratum(
         DECK_002,
@@ -216,8 +205,33 @@ ERRATA: tuple[Erratum, ...] = (
     ),
 )
 
-#: Wording and notation slips that change no number (kept apart from :data:`ERRATA`).
+#: Wording and notation slips that change no number, and the values that are most likely
+#: artefacts of the deck's conversion to text (``as_extracted``), kept apart from :data:`ERRATA`.
 REMARKS: tuple[Erratum, ...] = (
+    Erratum(
+        DECK_001,
+        "Convolutional layers (0-padding example)",
+        "output[3, 0] (row 4, column 1) of the padded 6×6 ∗ vertical-edge convolution",
+        11,
+        -11,
+        "The window's left column is padding (0, 0, 0) and its right column is 6, 0, 5: "
+        "0 - (6 + 0 + 5) = -11. Only the minus sign is missing, most likely lost in the "
+        "conversion of the slide to text: not counted as an error of the slide.",
+        "padded-output-3-0",
+        as_extracted=True,
+    ),
+    Erratum(
+        DECK_002,
+        "LeNet-5",
+        f"activation shape of CONV2 in {_LENET_FR}",
+        (10, 10, 46),
+        (10, 10, 16),
+        "CONV2 has 16 filters: its own size 1 600 = 10·10·16 and POOL2's (5, 5, 16) on the "
+        "same slide say so; (14 - 5)/1 + 1 = 10. A 1 read as a 4 in the conversion of the "
+        "slide to text is the likely cause: not counted as an error of the slide.",
+        "lenet-fr-conv2-shape",
+        as_extracted=True,
+    ),
     Erratum(
         DECK_003,
         "Pooling Layer",
@@ -283,7 +297,7 @@ REMARKS: tuple[Erratum, ...] = (
         "of one probability vector per position (still ten probabilities adding up to 1). "
         "The usual order (Lin et al. 2013, Network in Network; GoogLeNet, ResNet) averages "
         "the class scores over the positions and applies one softmax to the average. "
-        "Notebook 09 trains both on the same data with the same seed.",
+        "Notebook 09 trains both the same way and compares them on validation images.",
         "fcn-softmax-before-gap",
     ),
     Erratum(
@@ -354,11 +368,17 @@ REMARKS: tuple[Erratum, ...] = (
         "Zero-pad is most common in practice",
         "what zero padding does for translations",
         "We pad all around the image to hold the translational invariance.",
-        "Padding keeps the output as large as the input; it adds no invariance.",
-        "A 'same' convolution of a shifted image is the shifted feature map, up to the border "
-        "where zeros come in: padding keeps the convolution equivariant over the whole image, "
-        "not invariant. Shift 1 000 MNIST digits by one pixel: with or without padding, about "
-        "1 % of the active first-layer values stay the same (notebook 05).",
+        "Padding keeps the output as large as the input; it adds no invariance, and at the "
+        "border it breaks equivariance",
+        "Shift 1 000 MNIST digits by one pixel: with or without padding, about 1 % of the "
+        "active first-layer values stay the same, so padding adds no invariance. That test "
+        "cannot see the border: 988 of the digits have an empty border, which the padding's "
+        "zeros merely continue. On an image whose border is not black, the zeros act as an "
+        "edge: a 'same' edge detector fires all along the border of a uniform grey image, where "
+        "a 'valid' one finds nothing, and each further 'same' layer carries the border one "
+        "pixel further in (notebook 05). So the feature maps show where the border is, a "
+        "convolution is equivariant only away from it, and a convnet can learn absolute "
+        "position from the padding (Islam et al. 2020; Kayhan & van Gemert 2020).",
         "padding-translational-invariance",
     ),
     Erratum(
@@ -398,6 +418,48 @@ REMARKS: tuple[Erratum, ...] = (
         "slide's plural, 'les dernières couches', retrains the last blocks as well ('top').",
         "keep-only-the-last-layer",
     ),
+    # Deck 002's « A retenir » table beside the CS231n notes (Karpathy et al., "Transfer
+    # Learning", https://cs231n.github.io/transfer-learning/) and Yosinski et al. 2014
+    # ("How transferable are features in deep neural networks?", NeurIPS): advice, not
+    # numbers; notebook 10 measures the regimes on both sides of the table.
+    Erratum(
+        DECK_002,
+        "A retenir",
+        "little data close to ImageNet: what to retrain",
+        "Les dernières couches",
+        "a linear classifier on the pretrained features (the head only)",
+        "The CS231n notes: with a small dataset similar to the original, fine-tuning risks "
+        "overfitting, and 'the best idea might be to train a linear classifier on the CNN "
+        "codes' -- the 'head' regime, not the last layers ('top'). Notebook 10 sets the two "
+        "side by side, with several seeds, at equal training of the head.",
+        "table-small-similar",
+    ),
+    Erratum(
+        DECK_002,
+        "A retenir",
+        "little data far from ImageNet: what to do",
+        "Collecter plus de données",
+        "a linear classifier on features from earlier layers (or more data)",
+        "The CS231n notes: with a small dataset very different from the original, train a "
+        "linear classifier, but on 'activations somewhere earlier in the network', since the "
+        "top layers hold the most dataset-specific features (Yosinski et al. 2014: the first "
+        "layers' features are general, the last layers' specific, and transfer degrades with "
+        "the distance between the tasks). More data helps, but is not the only advice.",
+        "table-small-different",
+    ),
+    Erratum(
+        DECK_002,
+        "A retenir",
+        "much data far from ImageNet: how to initialise",
+        "Initialisation aléatoire",
+        "the pretrained weights as initialisation, then fine-tune everything",
+        "The CS231n notes: with a large, very different dataset one can afford to train from "
+        "scratch, 'however, in practice it is very often still beneficial to initialize with "
+        "weights from a pretrained model'. Yosinski et al. 2014 found that initialising with "
+        "transferred features gives a boost to generalisation that lingers even after "
+        "fine-tuning on a large target dataset.",
+        "table-large-different",
+    ),
 )
 
 
@@ -416,7 +478,7 @@ def errata_for(deck: str) -> tuple[Erratum, ...]:
     Examples
     --------
     >>> [e.key for e in errata_for("001")]
-    ['padded-output-3-0', 'padded-output-4-4']
+    ['padded-output-4-4']
     >>> errata_for("007")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -448,13 +510,14 @@ def _errata_table(entries: tuple[Erratum, ...]) -> list[str]:
         "|---|---|---|---|---|---|",
     ]
     for e in entries:
+        explanation = f"*As extracted.* {e.explanation}" if e.as_extracted else e.explanation
         cells = [
             e.deck[:3],
             _cell(e.slide),
             _cell(e.what),
             _cell(e.printed, code=True),
             _cell(e.correct, code=True),
-            _cell(e.explanation),
+            _cell(explanation),
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
@@ -493,9 +556,11 @@ def errata_markdown() -> str:
         "Every number the course's five lecture decks print is recomputed by the course. Where a",
         "deck prints a wrong value, the first table gives the value as printed, the correct one",
         "and how to get it; the second lists remarks: wording, notation or choices that change no",
-        "number. The decks reached the course as text extracted from the slides, so a slip may",
-        "come from the extraction rather than the slide itself. This page is generated from",
-        "`cnn_course.slides.ERRATA` and `cnn_course.slides.REMARKS`.",
+        "number. The decks reached the course as text extracted from the slides, so a wrong value",
+        "may come from the extraction rather than the slide itself: where that is the likely",
+        "cause (a lost minus sign, a 1 read as a 4), the value is a remark marked *as extracted*,",
+        "not an erratum. This page is generated from `cnn_course.slides.ERRATA` and",
+        "`cnn_course.slides.REMARKS`.",
         "",
         "The decks:",
         "",

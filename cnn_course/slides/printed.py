@@ -53,10 +53,15 @@ __all__ = [
     "IMAGE_6X6_EDGES",
     "KERAS_APPLICATIONS",
     "KerasApplication",
+    "LENET1_PAPER_CONNECTIONS",
+    "LENET1_PAPER_PARAMS",
     "LENET5_FR_LAYERS",
     "LENET5_FR_TABLE_PRINTED",
     "LENET5_INPUT_SHAPE",
     "LENET5_LAYERS",
+    "LENET5_PAPER_LAYER_PARAMS",
+    "LENET5_PAPER_PARAMS",
+    "LENET5_PAPER_RBF_PARAMS",
     "LENET5_PARAMS_APPROX",
     "LENET5_TABLE",
     "LENET_FC3_AS_CONV",
@@ -219,8 +224,9 @@ PADDED_IMAGE_8X8 = _frozen(np.pad(PADDED_IMAGE_6X6, 1))
 PADDED_FILTER = _frozen(vertical_edge())
 
 #: The 6×6 output deck 001 "Convolutional layers" prints ("Output: 6x6 activations").
-#: Two entries are wrong (see :data:`ERRATA`): row 4 starts with 11 instead of -11,
-#: row 5 has 10 where 11 is right.
+#: Two entries differ from the computation: row 5 has 10 where 11 is right (see
+#: :data:`ERRATA`), and row 4 starts with 11 instead of -11, most likely a minus sign lost in
+#: the conversion to text (an ``as_extracted`` entry of :data:`REMARKS`).
 PADDED_OUTPUT_PRINTED = _frozen(
     [
         [-4, -5, -1, 3, -5, 5],
@@ -366,6 +372,29 @@ FC_4096_ON_7X7X512_PARAMS = 102_764_544
 LENET_FC3_AS_CONV = Conv(120, 5, name="FC3 as conv (F=5, K=120)")
 #: "LeNet-5 ≈ 60k paramètres" (deck 002).
 LENET5_PARAMS_APPROX = 60_000
+#: LeNet-5's trainable parameters, layer by layer, in the paper whose figure deck 004 shows
+#: (LeCun, Bottou, Bengio & Haffner 1998, section II.B): C1, S2 (a coefficient and a bias per
+#: map), C3 (partial connections, its Table I), S4, C5, F6.
+LENET5_PAPER_LAYER_PARAMS: tuple[tuple[str, int], ...] = (
+    ("C1", 156),
+    ("S2", 12),
+    ("C3", 1_516),
+    ("S4", 32),
+    ("C5", 48_120),
+    ("F6", 10_164),
+)
+#: Their sum: the paper's 60 000 trainable parameters. The 10 RBF output units' 84 × 10
+#: weights (:data:`LENET5_PAPER_RBF_PARAMS`) were set by hand to ±1 and kept fixed.
+LENET5_PAPER_PARAMS = 60_000
+#: The fixed parameters of LeNet-5's RBF output layer: 84 inputs × 10 units, no bias.
+LENET5_PAPER_RBF_PARAMS = 840
+#: LeNet-1, which deck 004 dates "(LeCun et al, 1993)": LeCun et al., "Handwritten digit
+#: recognition with a back-propagation network", NIPS 2 (1989, published 1990), p. 402: "4635
+#: units, 98442 connections, and 2578 independent parameters" (H3 reads 20 of the 48 possible
+#: H2 maps, and the subsampling maps have a coefficient and a bias each).
+LENET1_PAPER_PARAMS = 2_578
+#: LeNet-1's connections in the same paper (a connection is a multiply-add, biases included).
+LENET1_PAPER_CONNECTIONS = 98_442
 #: "AlexNet ≈ 60 millions de paramètres" (deck 002).
 ALEXNET_PARAMS_APPROX = 60_000_000
 #: "VGG-16 ≈ 138 millions de paramètres" (deck 002).
@@ -400,9 +429,10 @@ LENET5_TABLE: tuple[TableRow, ...] = (
     TableRow("softmax", (10, 1), 10, 850),
 )
 
-#: The table deck 002 "LeNet-5" prints, as printed. Six cells are wrong (see
-#: :data:`ERRATA`); ``layer_table(LENET5_INPUT_SHAPE, LENET5_FR_LAYERS)`` gives the
-#: correct ones.
+#: The table deck 002 "LeNet-5" prints, as printed. Six cells differ from the computation:
+#: five are wrong (see :data:`ERRATA`), and CONV2's shape (10, 10, 46) is most likely a 16
+#: misread in the conversion to text (an ``as_extracted`` entry of :data:`REMARKS`);
+#: ``layer_table(LENET5_INPUT_SHAPE, LENET5_FR_LAYERS)`` gives the correct ones.
 LENET5_FR_TABLE_PRINTED: tuple[TableRow, ...] = (
     TableRow("Input", (32, 32, 3), 3_072, 0),
     TableRow("CONV1 (f=5, s=1)", (28, 28, 8), 6_272, 208),
