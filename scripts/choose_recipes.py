@@ -4,9 +4,10 @@
 images out (class-balanced, :func:`cnn_course.data.split_validation`, seed 0), trains every
 candidate recipe of :data:`CANDIDATES` on the 48 000 others from each seed, scores each model on
 the held-out images, and prints one row per candidate with every seed. The rule that picks the
-recipe is :func:`cnn_course.train.choose_recipe`: the cheapest candidate that no other beats on
-every seed. ``--test`` then trains the chosen recipe on the same 48 000 images from each
-``--test-seeds`` seed and scores it on the 10 000 test images: the only time they are used.
+recipe is :func:`cnn_course.train.choose_recipe`: the cheapest candidate whose range over the
+seeds overlaps the best candidate's. ``--test`` then trains the chosen recipe on the same
+48 000 images from each ``--test-seeds`` seed and scores it on the 10 000 test images: the only
+time they are used.
 
 ``fcn_gap`` compares its epochs the same way, and the usual order of its last two layers
 (pooling, then softmax: ``models.fcn_gap(softmax_first=False)``) beside the slide's order, as an
@@ -39,6 +40,10 @@ CANDIDATES = {
             epochs=8, batch_size=128, peak_learning_rate=6e-3, warmup_fraction=0.2
         ),
         "10 ep": FCN,
+        # added after the two above: the cheaper of them won, the edge of the grid
+        "6 ep": train.Recipe(
+            epochs=6, batch_size=128, peak_learning_rate=6e-3, warmup_fraction=0.2
+        ),
     },
     "fcn_gap_usual": {"10 ep, pooling then softmax": FCN},
 }
