@@ -70,6 +70,8 @@ my_model = keras.Sequential([keras.Input((32, 32, 1)), layers.Flatten(), layers.
 """
 )
 
+SETUP_82 = "import keras\nfrom keras import layers\n\nfrom cnn_course import generalisation\n"
+
 WRONG = {
     "ex08_1": [
         Wrong("my_dropout_params = 1_600\nmy_batchnorm_params = 256", "dropout's inputs"),
@@ -106,4 +108,23 @@ WRONG = {
     test_unanswered_is_not_yet,
     test_wrong_answer_fails,
     test_every_exercise_has_wrong_answers,
-) = exercise_tests("08", WRONG, setup={"ex08_2": "import keras\nfrom keras import layers\n"})
+) = exercise_tests(
+    "08",
+    WRONG,
+    setup={"ex08_2": SETUP_82},
+)
+
+
+def test_the_augmentation_solution_has_the_variant_factors():
+    """Exercise 8.2's solution and the table's augmentation variant share one set of factors."""
+    from exercise_checks import exercise_cells, run_answer
+
+    from cnn_course import generalisation
+
+    source = exercise_cells("08")["ex08_2"]["answer"].source
+    pipeline = run_answer(source, SETUP_82)["my_augmentation"]
+    rotation, translation, zoom = pipeline.layers
+    factors = generalisation.AUGMENTATION
+    assert rotation.factor == (-factors["rotation"], factors["rotation"])
+    assert translation.height_factor == translation.width_factor == factors["translation"]
+    assert zoom.height_factor == zoom.width_factor == factors["zoom"]

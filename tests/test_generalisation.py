@@ -57,10 +57,11 @@ def test_the_variants_are_the_slide_network_changed_by_one_layer():
     assert g.regularised_convnet("dropout").get_layer("dropout").rate == g.DROPOUT_RATE == 0.5
     assert kinds["augmentation"][0] == "Sequential"  # the augmentation block comes first
     assert kinds["batch_norm"].count("BatchNormalization") == 2
-    assert kinds["early_stopping"] == kinds["baseline"]
-    decay = g.regularised_convnet("weight_decay")
+    assert kinds["early_stopping"] == kinds["baseline"] == kinds["adamw"]
+    decay = g.regularised_convnet("l2")
     penalised = [layer.name for layer in decay.layers if getattr(layer, "kernel_regularizer", None)]
     assert penalised == ["conv1", "conv2", "predictions"]
+    assert not any(getattr(layer, "kernel_regularizer", None) for layer in baseline.layers)
     # BatchNormalization: 2 learned (γ, β) and 2 measured (mean, variance) numbers per channel;
     # the convolutions lose their bias (β replaces it)
     norm = g.regularised_convnet("batch_norm")
@@ -69,11 +70,87 @@ def test_the_variants_are_the_slide_network_changed_by_one_layer():
 
 
 def test_the_l2_penalty_is_the_sum_of_squares_times_the_factor():
-    model = g.regularised_convnet("weight_decay")
+    model = g.regularised_convnet("l2")
     model(np.zeros((1, 28, 28, 1), np.float32))
     kernels = [model.get_layer(n).kernel.numpy() for n in ("conv1", "conv2", "predictions")]
-    expected = g.WEIGHT_DECAY * sum(float((k.astype(np.float64) ** 2).sum()) for k in kernels)
+    expected = g.L2_FACTOR * sum(float((k.astype(np.float64) ** 2).sum()) for k in kernels)
     assert float(sum(model.losses)) == pytest.approx(expected, rel=1e-4)
+    other = g.regularised_convnet("l2", value=1e-2)
+    other(np.zeros((1, 28, 28, 1), np.float32))
+    assert other.get_layer("conv1").kernel_regularizer.l2 == pytest.approx(1e-2)
+
+
+def test_adamw_decays_the_weights_outside_the_gradient():
+    """With a zero gradient Adam leaves a weight alone; AdamW still shrinks it by lr · decay."""
+    for decay, factor in ((None, 1.0), (2.0, 1 - 1e-3 * 2.0)):
+        weight = keras.Variable(np.full(3, 4.0, np.float32))
+        g.optimizer(decay).apply_gradients([(keras.ops.zeros(3), weight)])
+        assert np.allclose(weight.numpy(), 4.0 * factor, rtol=1e-6), decay
+    assert g.optimizer(g.ADAMW_WEIGHT_DECAY).weight_decay == g.ADAMW_WEIGHT_DECAY
+
+
+def test_every_candidate_setting_builds_and_the_defaults_are_candidates():
+    assert set(g.CANDIDATES) == set(g.VARIANTS) - {"baseline", "early_stopping"}
+    chosen = {
+        "dropout": g.DROPOUT_RATE,
+        "augmentation": tuple(g.AUGMENTATION.values()),
+        "l2": g.L2_FACTOR,
+        "adamw": g.ADAMW_WEIGHT_DECAY,
+        "batch_norm": g.BATCH_NORM_MOMENTUM,
+    }
+    for variant, values in g.CANDIDATES.items():
+        assert chosen[variant] in values, variant
+    assert g.regularised_convnet("batch_norm", value=0.99).get_layer("conv1_bn").momentum == 0.99
+    rotation = g.regularised_convnet("augmentation", value=(0.06, 0.15, 0.15)).layers[0].layers[0]
+    assert rotation.factor == (-0.06, 0.06)
+    assert g.describe(g.regularised_convnet("dropout")) == g.describe(
+        g.regularised_convnet("dropout", value=g.DROPOUT_RATE)
+    )
+
+
+def test_describe_tells_a_written_out_network_from_a_different_one():
+    layers = keras.layers
+
+    def written(rate: float, momentum: float) -> keras.Model:
+        return keras.Sequential(
+            [
+                keras.Input((28, 28, 1)),
+                layers.Conv2D(32, 3, use_bias=False),
+                layers.BatchNormalization(momentum=momentum),
+                layers.Activation("relu"),
+                layers.MaxPooling2D(2),
+                layers.Conv2D(64, 3, use_bias=False),
+                layers.BatchNormalization(momentum=momentum),
+                layers.Activation("relu"),
+                layers.MaxPooling2D(2),
+                layers.Flatten(),
+                layers.Dense(10, activation="softmax"),
+            ]
+        )
+
+    helper = g.describe(g.regularised_convnet("batch_norm"))
+    assert g.describe(written(0.5, g.BATCH_NORM_MOMENTUM)) == helper
+    assert g.describe(written(0.5, 0.99)) != helper
+    assert g.describe(g.regularised_convnet("baseline")) != helper
+
+
+def test_verdict_ranks_only_where_the_seeds_do_not_overlap_and_choose_uses_it():
+    low = [0.95, 0.955, 0.945]  # mean 0.95, spread 0.01
+    assert g.spread(low) == pytest.approx(0.01)
+    assert g.verdict([0.97, 0.971, 0.969], low) == 1  # 0.02 apart
+    assert g.verdict(low, [0.97, 0.971, 0.969]) == -1
+    assert g.verdict([0.954, 0.959, 0.957], low) == 0  # its worst seed is below low's best
+    assert g.verdict([0.958, 0.959, 0.957], low) == 1  # worst 0.957 above low's best 0.955
+    assert g.verdict([0.99, 0.99, 0.95], low) == 0  # far ahead on average, one seed overlaps
+    assert g.verdict([0.99], [0.5]) == 0  # one seed: no spread, no ranking
+    # the first-listed candidate is kept unless one is ranked above it on validation
+    assert g.choose({"a": low, "b": [0.954, 0.959, 0.957]}) == "a"
+    assert g.choose({"a": low, "b": [0.97, 0.971, 0.969]}) == "b"
+    assert g.choose({"a": [0.97, 0.971, 0.969], "b": low}) == "a"
+    with pytest.raises(TypeError, match="one per seed"):
+        g.verdict("0.9", [0.9, 0.8])
+    with pytest.raises(TypeError, match="non-empty dict"):
+        g.choose({})
 
 
 def test_augmentation_moves_digits_only_while_training(small):
@@ -134,7 +211,12 @@ def test_one_short_fit_fills_a_table_row(small):
     # the kept weights are the best epoch's: the model's validation loss is the lowest one
     val_loss, _ = model.evaluate(train.validation_dataset(small.x_val, small.y_val), verbose=0)
     assert val_loss == pytest.approx(min(losses), rel=1e-4)
-    assert g.compare(small, ["dropout"], run_setting=run)[0].variant == "dropout"
+    assert g.compare(small, ["adamw"], run_setting=run)[0].variant == "adamw"
+    # without curves: the validation digits scored once, after training; the same model
+    each, once = (g.run_variant("dropout", small, run_setting=run, curves=c) for c in (True, False))
+    assert "val_loss" in each.history and "val_loss" not in once.history
+    assert once.val_accuracy == pytest.approx(each.val_accuracy, abs=0.005)
+    assert once.test_accuracy == pytest.approx(each.test_accuracy, abs=0.005)
     table = g.format_results([result, row]).splitlines()
     assert table[0].split() == [
         "variant",
@@ -148,6 +230,16 @@ def test_one_short_fit_fills_a_table_row(small):
         "epochs",
     ]
     assert table[1].startswith("baseline") and table[2].startswith("early_stopping")
+    seeds = g.format_seeds({0: [result, row], 1: [row, result]}).splitlines()
+    assert seeds[0].split()[:5] == ["variant", "val", "acc:", "mean", "spread"]
+    values = [result.val_accuracy, row.val_accuracy]
+    assert seeds[1].split()[:3] == [
+        "baseline",
+        f"{np.mean(values):.4f}",
+        f"{abs(values[0] - values[1]):.4f}",
+    ]
+    with pytest.raises(ValueError, match="same variants"):
+        g.format_seeds({0: [result], 1: [row]})
 
 
 def test_quick_mode_has_its_own_setting():
@@ -168,6 +260,10 @@ def test_quick_mode_has_its_own_setting():
         (lambda: g.small_mnist(100, 100, arrays=load_mnist()[0]), TypeError, "arrays must be"),
         (lambda: g.regularised_convnet("mixup"), ValueError, "the variant must be one of"),
         (lambda: g.regularised_convnet(1), TypeError, "the variant must be one of"),
+        (lambda: g.regularised_convnet("baseline", value=0.5), ValueError, "no setting"),
+        (lambda: g.regularised_convnet("dropout", value=1.0), ValueError, r"in \[0, 1\)"),
+        (lambda: g.regularised_convnet("augmentation", value=0.1), TypeError, "rotation, transl"),
+        (lambda: g.optimizer(0.0), ValueError, "the weight decay must lie in"),
         (
             lambda: g.augmentation(rotation=0.7),
             ValueError,
@@ -203,3 +299,5 @@ def test_compare_refuses_bad_variant_lists(small):
         g.fit_variant("baseline", small)
     with pytest.raises(TypeError, match="early_stopping must be True or False"):
         g.fit_variant(g.regularised_convnet(), small, early_stopping=1)
+    with pytest.raises(ValueError, match="needs curves=True"):
+        g.fit_variant(g.regularised_convnet(), small, early_stopping=True, curves=False)
