@@ -6,6 +6,7 @@ from exercise_checks import Wrong, exercise_cells, exercise_tests, run_answer
 
 from cnn_course import pretrained, transfer
 from cnn_course.exercises import EXERCISES, NotAnswered, WrongAnswer, nb10
+from cnn_course.exercises._core import source_of
 
 # --------------------------------------------------------------------------- ex10_1
 
@@ -180,15 +181,13 @@ def my_fine_tune(x_train, y_train):
     return transfer.transfer_model(10, "head", input_shape=x_train.shape[1:], resize_to=32)
 """
 TUNE_HEAD_ONLY = """
-import keras
-
 from cnn_course import transfer
 
 
 def my_fine_tune(x_train, y_train):
     model = transfer.transfer_model(10, "head", input_shape=x_train.shape[1:], resize_to=32)
-    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
-    model.fit(x_train, y_train, batch_size=32, epochs=20, verbose=0)
+    features = transfer.extract_features(model, x_train)  # the same training, faster
+    transfer.fit_head_on_features(model, features, y_train, epochs=20, batch_size=32)
     return model  # the baseline itself: nothing fine-tuned
 """
 TUNE_ALL_AT_ONCE = """
@@ -271,6 +270,32 @@ WRONG = {
         Wrong(TUNE_TUPLE, "returns a tuple"),
     ],
 }
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _one_training_per_answer():
+    """Exercise 10.4's public and hidden checks are the same measurement: train once.
+
+    Each check is run as graded twice (public and hidden cases), and the graded answer is a
+    new proxy each time, so the check's own cache misses; here the trained model's accuracy
+    (or the error that stopped it) is shared by the answer's source, which within this
+    module names one answer. Both verdicts still come from the check's code.
+    """
+    measured = {}
+    original = nb10._fine_tuned_accuracy
+
+    def once(fine_tune, n_train):
+        key = (source_of(fine_tune), n_train)
+        if key[0] is None:
+            return original(fine_tune, n_train)
+        if key not in measured:
+            measured[key] = original(fine_tune, n_train)
+        return measured[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(nb10, "_fine_tuned_accuracy", once)
+        yield
+
 
 (
     test_solution_passes,

@@ -81,3 +81,26 @@ def test_the_classes_differ_in_their_pixels(textures):
 def test_bad_arguments(kwargs, error, message):
     with pytest.raises(error, match=message):
         data.load_textures(**kwargs)
+
+
+def test_notebook_10_validation_patches_share_no_pixel_with_its_training_patches():
+    """Its training sets come from the photos' columns 0-287, its validation from 288-383."""
+    from cnn_course.transfer import tuning
+
+    sizes = {"textures": {"small": 30, "larger": 300}}
+    split = tuning.experiment_sets(1, sizes)["textures"]
+    (x_val, y_val), (x_test, _) = split["validation"], split["test"]
+    assert x_val.shape == (150, 32, 32, 1) and np.bincount(y_val).tolist() == [50, 50, 50]
+    assert x_test.shape == (651, 32, 32, 1)
+    for label, name in enumerate(data.TEXTURE_CLASSES):
+        photo = getattr(skimage.data, name)()
+
+        def patches(strip):
+            windows = skimage.util.view_as_windows(strip, 32, 16).reshape(-1, 32, 32)
+            return {w.tobytes() for w in windows}
+
+        left, right = patches(photo[:, :288]), patches(photo[:, 288:384])
+        for x, y in split["train"].values():
+            assert {p.tobytes() for p in x[y == label, ..., 0]} <= left
+        assert {p.tobytes() for p in x_val[y_val == label, ..., 0]} <= right
+    assert [len(y) for _, y in split["train"].values()] == [30, 300]

@@ -11,7 +11,7 @@ import pytest
 
 from cnn_course import pretrained, transfer
 from cnn_course.data import load_fashion_mnist, subset
-from cnn_course.transfer import training
+from cnn_course.transfer import experiment, training
 
 keras = pytest.importorskip("keras")
 
@@ -63,7 +63,7 @@ def test_recommended_learning_rate_is_small_when_pretrained_layers_train():
     rates = {
         name: transfer.recommended_learning_rate(*pair) for name, pair in transfer.REGIMES.items()
     }
-    assert rates["all"] < rates["top"] < rates["head"] == rates["random"]
+    assert rates["all"] <= rates["top"] < rates["head"] == rates["random"]
 
 
 # --------------------------------------------------------------------------------------
@@ -214,8 +214,40 @@ def test_a_tiny_experiment_trains_and_scores_every_set_and_regime(capsys):
         # 30 test images: the accuracy is a whole number of them
         assert run.test_accuracy * 30 == pytest.approx(round(run.test_accuracy * 30), abs=1e-4)
     out, err = capsys.readouterr()
-    assert " small   head: train accuracy" in out and "larger   head: train accuracy" in out
+    assert " small   head seed 0: train " in out and "larger   head seed 0: train " in out
     assert "transfer learning" in err and "2/2" in err
+
+
+def test_validation_chooses_the_epochs_and_the_test_set_is_optional(fashion_small):
+    """With validation images the head trains until they stop improving; no test: no score."""
+    (x, y), validation = fashion_small
+    sets = {"small": (x[:20], y[:20])}
+    options = {"progress": False, "verbose": False, "validation_set": validation}
+    runs = transfer.transfer_experiment(sets, None, ["head"], epochs=40, patience=3, **options)
+    run = runs["small", "head"]
+    assert run.test_accuracy is None and run.validation_accuracy is not None
+    assert 1 <= run.head_epochs <= 40 and run.fine_tune_epochs == 0
+    # the same head, scored on a test set: the validation accuracy does not change
+    again = transfer.transfer_experiment(
+        sets, validation, ["head"], epochs=40, patience=3, **options
+    )
+    assert again["small", "head"].validation_accuracy == run.validation_accuracy
+    assert again["small", "head"].test_accuracy == run.validation_accuracy  # the same images
+
+
+def test_every_pretrained_regime_fine_tunes_the_same_head(fashion_small):
+    """Equal head training: without fine-tuning epochs "top" is exactly the "head" model."""
+    (x, y), validation = fashion_small
+    sets = {"small": (x, y)}
+    options = {"progress": False, "verbose": False, "validation_set": validation, "patience": 3}
+    runs = transfer.transfer_experiment(
+        sets, validation, ["head", "top"], epochs=30, fine_tune_epochs=0, **options
+    )
+    head, top = runs["small", "head"], runs["small", "top"]
+    assert top.head_epochs == head.head_epochs and top.fine_tune_epochs == 0
+    # scored two ways (the head on the features in NumPy, the whole model with Keras)
+    assert top.test_accuracy == pytest.approx(head.test_accuracy, abs=1 / len(validation[1]))
+    assert top.train_accuracy == pytest.approx(head.train_accuracy, abs=1 / len(y))
 
 
 def test_a_model_shared_by_training_sets_trains_as_a_fresh_one(fashion_small):
@@ -223,8 +255,11 @@ def test_a_model_shared_by_training_sets_trains_as_a_fresh_one(fashion_small):
     (x, y), test = fashion_small
     sets = {"first": (x[:20], y[:20]), "second": (x[20:], y[20:])}
     options = {"epochs": 1, "fine_tune_epochs": 1, "progress": False, "verbose": False}
-    both = transfer.transfer_experiment(sets, test, ["top"], **options)
-    alone = transfer.transfer_experiment({"second": sets["second"]}, test, ["top"], **options)
+    both = transfer.transfer_experiment(sets, test, ["top"], seed=1, **options)
+    experiment._FRESH.clear()  # a model built for this run alone
+    alone = transfer.transfer_experiment(
+        {"second": sets["second"]}, test, ["top"], seed=1, **options
+    )
     shared, fresh = both["second", "top"], alone["second", "top"]
     assert (shared.train_accuracy, shared.test_accuracy) == (
         fresh.train_accuracy,
@@ -277,6 +312,12 @@ GOOD_SETS = {
         ({"train_sets": {"4ch": (np.zeros((4, 28, 28, 4)), np.arange(4))}}, "1 \\(grayscale\\)"),
         ({"test_set": (np.zeros((2, 28, 28, 1)), np.array([0, 12]))}, "must lie in 0..9"),
         ({"resize_to": 16}, "at least 32×32 pixels"),
+        (
+            {"validation_set": (np.zeros((2, 28, 28, 3)), np.arange(2))},
+            r"and the validation set \(28, 28, 3\)",
+        ),
+        ({"learning_rates": {"best": 1e-3}}, "unknown regime 'best'"),
+        ({"patience": 0}, "patience must be a whole number >= 1"),
     ],
 )
 def test_bad_input_is_explained_before_anything_trains(kwargs, message):
@@ -306,6 +347,35 @@ def test_extracted_features_are_what_the_head_reads(fashion_small):
     )
     maps = np.asarray(model.get_layer("mobilenet_v2")(rgb, training=False))
     np.testing.assert_allclose(features, maps.mean(axis=(1, 2)), rtol=1e-4, atol=1e-4)
+
+
+def test_head_on_features_keeps_the_epoch_with_the_lowest_validation_loss(fashion_small):
+    (x, y), (xv, yv) = fashion_small
+    model = transfer.transfer_model(10, "head", input_shape=(28, 28, 1), resize_to=32)
+    features = transfer.extract_features(model, np.concatenate([x, xv]))
+    train, val = features[: len(x)], features[len(x) :]
+    history = transfer.fit_head_on_features(
+        model, train, y, epochs=60, validation=(val, yv), patience=4, learning_rate=1e-2
+    )
+    losses = history.history["val_loss"]
+    assert history.epochs_chosen == int(np.argmin(losses)) + 1
+    assert len(losses) <= min(60, history.epochs_chosen + 4)  # stopped 4 epochs after the best
+    kept = training._cross_entropy(training._head_logits(model, val), yv)
+    assert kept == pytest.approx(min(losses), rel=1e-6)  # the best epoch's weights, put back
+
+
+def test_compare_ranks_only_where_the_seeds_do_not_overlap():
+    clear = transfer.compare([0.80, 0.82, 0.81], [0.70, 0.72, 0.69])
+    assert clear.verdict == "better" and clear.gain == pytest.approx(0.32 / 3)
+    assert clear.spread == pytest.approx(0.03)
+    assert transfer.compare([0.70, 0.72, 0.69], [0.80, 0.82, 0.81]).verdict == "worse"
+    # one seed reverses it: no difference, however large the mean gain
+    assert transfer.compare([0.95, 0.70, 0.96], [0.80, 0.81, 0.79]).verdict == "no difference"
+    # the worst seed above the other's best decides, as in metrics.clearly_better
+    wide = transfer.compare([0.80, 0.95], [0.70, 0.79])
+    assert wide.gain < wide.spread and wide.verdict == "better"
+    with pytest.raises(ValueError, match="at least 2 seeds"):
+        transfer.compare([0.9, 0.8], [0.7])
 
 
 def test_head_on_features_trains_the_models_own_head(fashion_small):

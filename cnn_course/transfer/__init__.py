@@ -18,8 +18,10 @@ train from a random initialisation. Those are the four *regimes* of this module
   (Chollet, *Deep Learning with Python*, ch. 8): the frozen backbone runs once per image,
   not once per image and epoch; :func:`time_feature_extraction` measures the gain;
 - :data:`DECK_ADVICE` and :data:`TRANSFER_LEARNING_TABLE` map the deck's words to the regimes;
-  :func:`transfer_experiment` (notebook 10) trains one model per regime and training set, so
-  the advice can be checked against measurements instead of taken on trust.
+  :func:`transfer_experiment` (notebook 10) trains one model per regime and training set,
+  its epochs chosen on validation images, so the advice can be checked against
+  measurements instead of taken on trust; :func:`compare` says whether two regimes differ
+  by more than the spread between seeds.
 
 Keras (and so TensorFlow) is imported when a model is built, not when this module is
 imported.
@@ -31,13 +33,15 @@ public is importable from ``cnn_course.transfer``.
 
 from __future__ import annotations
 
-from cnn_course.transfer.experiment import TransferRun, transfer_experiment
+from cnn_course.transfer.experiment import Comparison, TransferRun, compare, transfer_experiment
 from cnn_course.transfer.regimes import (
     DECK_ADVICE,
     FINE_TUNE,
     LEARNING_RATES,
+    RANDOM_EPOCHS,
     REGIMES,
     TRANSFER_LEARNING_TABLE,
+    Regime,
     check_images,
     recommended_learning_rate,
     regime_of,
@@ -53,18 +57,23 @@ from cnn_course.transfer.training import (
     fit_regime,
     recalibrate_batchnorm,
     time_feature_extraction,
+    train_choosing_epochs,
 )
 
 __all__ = [
+    "Comparison",
     "DECK_ADVICE",
     "FEATURE_BATCH_PIXELS",
     "FINE_TUNE",
     "LEARNING_RATES",
+    "RANDOM_EPOCHS",
     "REGIMES",
     "TRANSFER_LEARNING_TABLE",
     "FeatureExtractionTiming",
+    "Regime",
     "TransferRun",
     "check_images",
+    "compare",
     "extract_features",
     "fit_head_on_features",
     "fit_regime",
@@ -73,6 +82,7 @@ __all__ = [
     "regime_of",
     "set_regime",
     "time_feature_extraction",
+    "train_choosing_epochs",
     "trainable_param_count",
     "transfer_experiment",
     "transfer_model",

@@ -7,7 +7,7 @@ layers train; :func:`check_images` explains bad input before anything trains.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -20,8 +20,10 @@ __all__ = [
     "DECK_ADVICE",
     "FINE_TUNE",
     "LEARNING_RATES",
+    "RANDOM_EPOCHS",
     "REGIMES",
     "TRANSFER_LEARNING_TABLE",
+    "Regime",
     "check_images",
     "recommended_learning_rate",
     "regime_of",
@@ -30,13 +32,46 @@ __all__ = [
     "transfer_model",
 ]
 
-REGIMES: dict[str, tuple[str, str | None]] = {
-    "head": ("head", "imagenet"),
-    "top": ("top", "imagenet"),
-    "all": ("all", "imagenet"),
-    "random": ("all", None),
+
+class Regime(NamedTuple):
+    """What a regime trains: the ``(fine_tune, weights)`` of :func:`transfer_model`.
+
+    The regime's decisions are read from it, not from its name: whether the backbone is
+    pretrained (then the head trains first, on its own, and BatchNorm stays in inference
+    mode), whether a fine-tuning phase follows, whether BatchNorm is recalibrated.
+
+    Examples
+    --------
+    >>> [(r.pretrained, r.fine_tunes, r.recalibrates) for r in REGIMES.values()]
+    [(True, False, False), (True, True, False), (True, True, False), (False, False, True)]
+    """
+
+    fine_tune: str
+    weights: str | None
+
+    @property
+    def pretrained(self) -> bool:
+        """ImageNet weights: the head trains first, BatchNorm keeps ImageNet's statistics."""
+        return self.weights is not None
+
+    @property
+    def fine_tunes(self) -> bool:
+        """A second phase trains (part of) the pretrained backbone after the head."""
+        return self.pretrained and self.fine_tune != "head"
+
+    @property
+    def recalibrates(self) -> bool:
+        """Trained from random weights: BatchNorm statistics re-estimated after training."""
+        return not self.pretrained
+
+
+REGIMES: dict[str, Regime] = {
+    "head": Regime("head", "imagenet"),
+    "top": Regime("top", "imagenet"),
+    "all": Regime("all", "imagenet"),
+    "random": Regime("all", None),
 }
-"""Regime name -> ``(fine_tune, weights)`` of :func:`transfer_model`.
+"""Regime name -> :class:`Regime`, the ``(fine_tune, weights)`` of :func:`transfer_model`.
 
 ``"head"``: only the new classifier head trains, the ImageNet backbone is frozen.
 ``"top"``: the head, then also the last inverted residual blocks.
@@ -46,8 +81,15 @@ initialisation). ``"random"``: everything from a random initialisation -- no tra
 FINE_TUNE = tuple(dict.fromkeys(fine_tune for fine_tune, _ in REGIMES.values()))
 """What ``transfer_model(fine_tune=...)`` accepts: ``("head", "top", "all")``."""
 
-LEARNING_RATES: dict[str, float] = {"head": 1e-3, "top": 1e-4, "all": 1e-5, "random": 1e-3}
-"""Regime name -> Adam learning rate of its last phase (see :func:`recommended_learning_rate`)."""
+LEARNING_RATES: dict[str, float] = {"head": 0.001, "top": 1e-05, "all": 1e-05, "random": 0.001}
+"""Regime name -> Adam learning rate of its last phase (see :func:`recommended_learning_rate`);
+``"head"``'s is also that of the head phase of ``"top"`` and ``"all"``. Chosen on validation
+images carved from notebook 10's training images (:func:`cnn_course.transfer.tuning.
+choose_settings`; docs/benchmarks.md has the candidates and their scores)."""
+
+RANDOM_EPOCHS = 5
+"""Epochs of the ``"random"`` regime in notebook 10, chosen on validation images with its
+learning rate."""
 
 DECK_ADVICE: dict[str, tuple[str, str]] = {
     "Transfer learning avec peu de données": ("ne conservez que la dernière couche", "head"),
@@ -131,7 +173,7 @@ def recommended_learning_rate(
     Examples
     --------
     >>> [recommended_learning_rate(fine_tune, weights) for fine_tune, weights in REGIMES.values()]
-    [0.001, 0.0001, 1e-05, 0.001]
+    [0.001, 1e-05, 1e-05, 0.001]
     """
     return LEARNING_RATES[regime_of(fine_tune, weights)]
 
@@ -299,11 +341,12 @@ def set_regime(model: keras.Model, regime: str, top_blocks: int = 3) -> keras.Mo
         raise ValueError(
             "set_regime needs a model made by transfer_model (it has no layer 'mobilenet_v2')"
         ) from None
-    if regime == "head":
+    plan = REGIMES[regime]
+    if plan.pretrained and not plan.fine_tunes:  # "head": the whole backbone frozen
         backbone.trainable = False
         return model
     backbone.trainable = True
-    if regime == "random":
+    if not plan.pretrained:  # "random": every layer, BatchNorm included
         return model
     retrained = tuple(
         f"block_{b}_" for b in range(pretrained.NUM_BLOCKS - top_blocks, pretrained.NUM_BLOCKS)
@@ -311,7 +354,7 @@ def set_regime(model: keras.Model, regime: str, top_blocks: int = 3) -> keras.Mo
     for layer in backbone.layers:
         in_top = layer.name.startswith(retrained) or layer.name == "Conv_1"
         is_bn = isinstance(layer, keras.layers.BatchNormalization)
-        layer.trainable = not is_bn and (regime == "all" or in_top)
+        layer.trainable = not is_bn and (plan.fine_tune == "all" or in_top)
     return model
 
 

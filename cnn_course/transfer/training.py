@@ -8,6 +8,7 @@ gives a network trained from random weights the BatchNorm statistics of its fina
 
 from __future__ import annotations
 
+import functools
 import time
 import weakref
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ import numpy as np
 from cnn_course import _checks, _lazy, runtime
 from cnn_course.transfer.regimes import (
     LEARNING_RATES,
+    REGIMES,
     _regime_name,
     check_images,
     set_regime,
@@ -36,6 +38,7 @@ __all__ = [
     "fit_regime",
     "recalibrate_batchnorm",
     "time_feature_extraction",
+    "train_choosing_epochs",
 ]
 
 
@@ -102,6 +105,60 @@ def _compile(model: keras.Model, learning_rate: float, steps_per_execution: int 
     )
 
 
+def _cross_entropy(logits: Any, y: np.ndarray) -> float:
+    """Mean cross-entropy of integer labels ``y`` under ``softmax(logits)``, in NumPy.
+
+    >>> round(_cross_entropy(np.log([[0.5, 0.5], [0.9, 0.1]]), np.array([0, 0])), 4)
+    0.3993
+    """
+    logits = np.asarray(logits, dtype=np.float64)
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    return float(-np.mean(log_p[np.arange(len(y)), y]))
+
+
+def _head_logits(model: keras.Model, features: Any) -> np.ndarray:
+    """``features @ kernel + bias`` of the model's dense head, in NumPy (dropout is off)."""
+    keras = _lazy.keras()
+    dense = model.get_layer("predictions")
+    kernel, bias = (keras.ops.convert_to_numpy(w) for w in (dense.kernel, dense.bias))
+    return np.asarray(features) @ kernel + bias
+
+
+@functools.cache
+def _choose_epochs_callback() -> type:
+    keras = _lazy.keras()
+
+    class ChooseEpochs(keras.callbacks.Callback):
+        """After each epoch, the validation loss; keep the best weights, stop when stale."""
+
+        def __init__(self, loss: Any, variables: Sequence[Any], patience: int) -> None:
+            super().__init__()
+            self.loss, self.variables, self.patience = loss, list(variables), patience
+            self.best_loss, self.best_epoch, self.best_values = np.inf, 0, None
+            self.losses: list[float] = []
+
+        def on_epoch_end(self, epoch: int, logs: Any = None) -> None:
+            loss = self.loss()
+            self.losses.append(loss)
+            if loss < self.best_loss:
+                self.best_loss, self.best_epoch = loss, epoch + 1
+                self.best_values = _values(self.variables)
+            elif epoch + 1 - self.best_epoch >= self.patience:
+                self.model.stop_training = True
+
+        def on_train_end(self, logs: Any = None) -> None:
+            if self.best_values is not None:
+                _assign(self.variables, self.best_values)
+
+    return ChooseEpochs
+
+
+def _epoch_chooser(loss: Any, variables: Sequence[Any], patience: int) -> Any:
+    """A Keras callback: validation loss after every epoch, best weights kept, early stop."""
+    return _choose_epochs_callback()(loss, variables, patience)
+
+
 FEATURE_BATCH_PIXELS = 1 << 20
 """Default batch of :func:`extract_features`, in pixels at the backbone's input: 1 024
 images of 32×32, 20 of 224×224 -- a batch's activations stay within a laptop's memory."""
@@ -141,7 +198,16 @@ def _head(model: keras.Model) -> keras.Model:
 
 
 def fit_head_on_features(
-    model: keras.Model, features: Any, y: Any, epochs: int, batch_size: int = 32, seed: int = 0
+    model: keras.Model,
+    features: Any,
+    y: Any,
+    epochs: int,
+    batch_size: int = 32,
+    seed: int = 0,
+    *,
+    validation: tuple[Any, Any] | None = None,
+    patience: int = 10,
+    learning_rate: float | None = None,
 ) -> Any:
     """Train the head of a :func:`transfer_model` on pre-computed :func:`extract_features`.
 
@@ -150,11 +216,28 @@ def fit_head_on_features(
     The features stream from one endless shuffled ``tf.data`` pipeline with autotuning
     off: with a head this small, the few tenths of a second Keras otherwise spends
     setting up and tearing down an input pipeline at every epoch would be most of the
-    time. Returns the ``History``.
+    time.
+
+    Without ``validation`` the head trains for ``epochs`` epochs. With ``validation =
+    (features, labels)`` of images the head does not train on, ``epochs`` is a maximum:
+    after every epoch the validation loss is computed, training stops once it has not
+    improved for ``patience`` epochs, and the head gets back its weights of the epoch with
+    the lowest validation loss -- a head trained until it stops improving, judged on
+    validation images (:func:`train_choosing_epochs`). ``learning_rate``: Adam's (default
+    ``LEARNING_RATES["head"]``).
+
+    Returns
+    -------
+    keras.callbacks.History
+        Its attribute ``epochs_chosen`` is the number of epochs whose weights the head
+        keeps (``epochs`` without validation); with validation, ``history["val_loss"]``
+        holds the validation loss after every epoch.
     """
     tf = _lazy.tensorflow()
     epochs = _checks.positive_int(epochs, "epochs")
     batch_size = _checks.positive_int(batch_size, "batch_size")
+    patience = _checks.positive_int(patience, "patience")
+    learning_rate = LEARNING_RATES["head"] if learning_rate is None else float(learning_rate)
     features, y = np.asarray(features, dtype=np.float32), np.asarray(y)
     options = tf.data.Options()
     options.autotune.enabled = False
@@ -169,8 +252,29 @@ def fit_head_on_features(
     steps = -(-len(y) // batch_size)  # ceil: every feature vector once per epoch
     # A step of this head is a few microseconds of arithmetic and a millisecond of Keras around
     # it: a whole epoch per call into TensorFlow.
-    _compile(head, LEARNING_RATES["head"], steps_per_execution=steps)
-    return head.fit(dataset, epochs=epochs, steps_per_epoch=steps, shuffle=False, verbose=0)
+    _compile(head, learning_rate, steps_per_execution=steps)
+    callbacks = []
+    if validation is not None:
+        val_features, val_y = np.asarray(validation[0], np.float32), np.asarray(validation[1])
+        dense = model.get_layer("predictions")
+        chooser = _epoch_chooser(
+            lambda: _cross_entropy(_head_logits(model, val_features), val_y),
+            dense.trainable_variables,
+            patience,
+        )
+        callbacks.append(chooser)
+    history = head.fit(
+        dataset,
+        epochs=epochs,
+        steps_per_epoch=steps,
+        shuffle=False,
+        verbose=0,
+        callbacks=callbacks,
+    )
+    history.epochs_chosen = callbacks[0].best_epoch if callbacks else epochs
+    if callbacks:
+        history.history["val_loss"] = callbacks[0].losses
+    return history
 
 
 def recalibrate_batchnorm(
@@ -225,15 +329,29 @@ def fit_regime(
     batch_size: int = 32,
     top_blocks: int = 3,
     features: Any = None,
+    validation: tuple[Any, Any] | None = None,
+    validation_features: Any = None,
+    patience: int = 10,
+    fine_tune_patience: int = 2,
+    learning_rates: Any = None,
 ) -> keras.Model:
     """Train a :func:`transfer_model` the way practitioners do for its regime.
 
     ``"head"``, ``"top"``, ``"all"``: first the new head alone, backbone frozen, at
-    learning rate 1e-3 for ``epochs``; then (``"top"``, ``"all"``) the last blocks or
-    every convolution as well, at :data:`LEARNING_RATES` of the regime (1e-4, 1e-5) for
-    ``fine_tune_epochs``: the head's first, large gradients never reach the pretrained
+    learning rate ``LEARNING_RATES["head"]`` for ``epochs``; then (``"top"``, ``"all"``)
+    the last blocks or every convolution as well, at :data:`LEARNING_RATES` of the regime
+    for ``fine_tune_epochs``: the head's first, large gradients never reach the pretrained
     layers, which are only adjusted. BatchNorm stays in inference mode throughout.
-    ``"random"``: everything for ``epochs`` at 1e-3, then :func:`recalibrate_batchnorm`.
+    ``"random"``: everything for ``epochs`` at ``LEARNING_RATES["random"]``, then
+    :func:`recalibrate_batchnorm`.
+
+    With ``validation = (images, labels)`` (images the model does not train on), the
+    epochs of the pretrained regimes are chosen on them: ``epochs`` and
+    ``fine_tune_epochs`` become maxima, each phase stops once the validation loss has not
+    improved for ``patience`` (head) or ``fine_tune_patience`` (fine-tuning) epochs, and
+    keeps its weights of the best epoch (:func:`train_choosing_epochs`). Every pretrained
+    regime thus starts its fine-tuning from the same head, trained until it stops
+    improving.
 
     Parameters
     ----------
@@ -247,32 +365,159 @@ def fit_regime(
     features : array_like, optional
         ``extract_features(model, x)``: the head phase then trains on them (fast feature
         extraction) instead of running the frozen backbone at every epoch.
+    validation : (images, labels), optional
+    validation_features : array_like, optional
+        ``extract_features(model, validation images)``, if already computed.
+    patience, fine_tune_patience : int
+    learning_rates : mapping, optional
+        Regime name -> Adam learning rate, overriding :data:`LEARNING_RATES` (``"head"``:
+        the head phase of every pretrained regime).
 
     Returns
     -------
     keras.Model
         The same model, trained.
     """
+    _fit(
+        model,
+        regime,
+        x,
+        y,
+        epochs=epochs,
+        fine_tune_epochs=fine_tune_epochs,
+        batch_size=batch_size,
+        top_blocks=top_blocks,
+        features=features,
+        validation=validation,
+        validation_features=validation_features,
+        patience=patience,
+        fine_tune_patience=fine_tune_patience,
+        learning_rates=learning_rates,
+    )
+    return model
+
+
+def _fit(
+    model: keras.Model,
+    regime: str,
+    x: Any,
+    y: Any,
+    *,
+    epochs: int,
+    fine_tune_epochs: int,
+    batch_size: int,
+    top_blocks: int,
+    features: Any,
+    validation: tuple[Any, Any] | None,
+    validation_features: Any,
+    patience: int,
+    fine_tune_patience: int,
+    learning_rates: Any,
+    before_recalibration: Any = None,
+    head_cache: dict[str, Any] | None = None,
+) -> tuple[int, int]:
+    """:func:`fit_regime`'s training; returns the epochs kept (head, fine-tuning).
+
+    ``before_recalibration(model)``: called on a ``"random"`` model between its training
+    and :func:`recalibrate_batchnorm` (to score it with the moving averages of training).
+    ``head_cache``: a dict shared by the pretrained regimes of one training set and seed;
+    the first one trains the head and stores its weights there, the others start from
+    them (the same head, trained once).
+    """
     regime = _regime_name(regime)
     epochs = _checks.positive_int(epochs, "epochs")
     fine_tune_epochs = _checks.non_negative_int(fine_tune_epochs, "fine_tune_epochs")
     batch_size = _checks.positive_int(batch_size, "batch_size")
-    x, y = check_images(x, y, "training set", model.output.shape[-1])
-    if regime == "random":
-        _compile(model, LEARNING_RATES["random"])
+    num_classes = model.output.shape[-1]
+    x, y = check_images(x, y, "training set", num_classes)
+    if validation is not None:
+        validation = check_images(*validation, "validation set", num_classes)
+    rates = {**LEARNING_RATES, **dict(learning_rates or {})}
+    plan = REGIMES[regime]
+    if not plan.pretrained:  # everything from random weights, then BatchNorm's statistics
+        _compile(model, rates[regime])
         model.fit(x, y, batch_size=batch_size, epochs=epochs, verbose=0)
-        return recalibrate_batchnorm(model, x)
+        if before_recalibration is not None:
+            before_recalibration(model)
+        recalibrate_batchnorm(model, x)
+        return epochs, 0
     set_regime(model, "head")
-    if features is None:
-        _compile(model, LEARNING_RATES["head"])
-        model.fit(x, y, batch_size=batch_size, epochs=epochs, verbose=0)
+    val_features = None
+    if validation is not None and features is not None:
+        val_features = (
+            extract_features(model, validation[0])
+            if validation_features is None
+            else validation_features
+        )
+    dense = model.get_layer("predictions")
+    if head_cache is not None and "weights" in head_cache:
+        _assign(dense.variables, head_cache["weights"])
+        head_epochs = head_cache["epochs"]
+    elif features is None:
+        _compile(model, rates["head"])
+        head_epochs = train_choosing_epochs(
+            model, x, y, epochs, batch_size, validation, patience, model.trainable_variables
+        )
     else:
-        fit_head_on_features(model, features, y, epochs, batch_size)
-    if regime != "head" and fine_tune_epochs:
+        history = fit_head_on_features(
+            model,
+            features,
+            y,
+            epochs,
+            batch_size,
+            validation=None if val_features is None else (val_features, validation[1]),
+            patience=patience,
+            learning_rate=rates["head"],
+        )
+        head_epochs = history.epochs_chosen
+    if head_cache is not None and "weights" not in head_cache:
+        head_cache.update(weights=_values(dense.variables), epochs=head_epochs)
+    tuned = 0
+    if plan.fine_tunes and fine_tune_epochs:
         set_regime(model, regime, top_blocks)
-        _compile(model, LEARNING_RATES[regime])
-        model.fit(x, y, batch_size=batch_size, epochs=fine_tune_epochs, verbose=0)
-    return model
+        _compile(model, rates[regime])
+        tuned = train_choosing_epochs(
+            model,
+            x,
+            y,
+            fine_tune_epochs,
+            batch_size,
+            validation,
+            fine_tune_patience,
+            model.trainable_variables,
+        )
+    return head_epochs, tuned
+
+
+def train_choosing_epochs(
+    model: keras.Model,
+    x: np.ndarray,
+    y: np.ndarray,
+    epochs: int,
+    batch_size: int,
+    validation: tuple[np.ndarray, np.ndarray] | None,
+    patience: int,
+    variables: Sequence[Any],
+) -> int:
+    """``model.fit`` for at most ``epochs``, the number of epochs chosen on ``validation``.
+
+    Early stopping: after every epoch the model's loss on the validation images; once it
+    has not improved for ``patience`` epochs training stops, and ``variables`` (the
+    trained ones) get back their values of the epoch with the lowest validation loss.
+    Without ``validation``: exactly ``epochs`` epochs. The model must be compiled.
+    Returns the number of epochs kept.
+    """
+    if validation is None:
+        model.fit(x, y, batch_size=batch_size, epochs=epochs, verbose=0)
+        return epochs
+    x_val, y_val = validation
+    chooser = _epoch_chooser(
+        lambda: _cross_entropy(np.log(model.predict(x_val, 256, verbose=0) + 1e-12), y_val),
+        variables,
+        patience,
+    )
+    model.fit(x, y, batch_size=batch_size, epochs=epochs, verbose=0, callbacks=[chooser])
+    return chooser.best_epoch
 
 
 def _accuracy(probabilities: Any, y: np.ndarray) -> float:
@@ -285,10 +530,7 @@ def _head_accuracy(model: keras.Model, features: np.ndarray, y: np.ndarray) -> f
     The most probable class is the largest logit ``features @ kernel + bias``: the softmax
     does not change the order. (NumPy: a Keras ``predict`` would trace a new function.)
     """
-    keras = _lazy.keras()
-    dense = model.get_layer("predictions")
-    kernel, bias = (keras.ops.convert_to_numpy(w) for w in (dense.kernel, dense.bias))
-    return _accuracy(np.asarray(features) @ kernel + bias, y)
+    return _accuracy(_head_logits(model, features), y)
 
 
 @dataclass(frozen=True)
