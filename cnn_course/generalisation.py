@@ -38,7 +38,7 @@ import numpy as np
 
 from cnn_course import _checks, _lazy, slides
 from cnn_course.data import load_mnist, subset
-from cnn_course.metrics import clearly_better
+from cnn_course.metrics import clearly_better, summarise_seeds
 from cnn_course.runtime import quick_mode
 from cnn_course.train import (
     check_mnist,
@@ -790,7 +790,7 @@ def spread(values: Sequence[float]) -> float:
     numbers = [_checks.real(v, "each value") for v in values]
     if not numbers:
         raise ValueError("the values must be a non-empty list of numbers, one per seed")
-    return max(numbers) - min(numbers)
+    return summarise_seeds(numbers).spread
 
 
 def verdict(a: Sequence[float], b: Sequence[float]) -> int:

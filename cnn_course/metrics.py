@@ -117,6 +117,15 @@ class SeedSummary:
     low: float
     high: float
 
+    @property
+    def spread(self) -> float:
+        """The range between seeds, ``high - low``: how far the seed alone moves the value.
+
+        >>> round(summarise_seeds([0.949, 0.9505, 0.946]).spread, 4)
+        0.0045
+        """
+        return self.high - self.low
+
     def __str__(self) -> str:
         seeds = f"{len(self.values)} seed" + ("s" if len(self.values) > 1 else "")
         return f"{self.mean:.4f} ± {self.std:.4f} ({self.low:.4f}–{self.high:.4f}, {seeds})"

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from cnn_course import _checks, runtime
-from cnn_course.metrics import clearly_better
+from cnn_course.metrics import clearly_better, summarise_seeds
 from cnn_course.transfer.regimes import (
     LEARNING_RATES,
     REGIMES,
@@ -483,5 +483,5 @@ def compare(better: Sequence[float], worse: Sequence[float]) -> Comparison:
             f"{len(better_)} and {len(worse_)}"
         )
     gain = float(np.mean(np.subtract(better_, worse_)))
-    spread = max(max(v) - min(v) for v in (better_, worse_))
+    spread = max(summarise_seeds(v).spread for v in (better_, worse_))
     return Comparison(better_, worse_, gain, spread)
