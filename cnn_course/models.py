@@ -136,7 +136,9 @@ def mnist_convnet(input_shape: Sequence[int] = slides.MNIST_INPUT_SHAPE) -> kera
 
 
 def fcn_gap(
-    input_shape: Sequence[int | None] = slides.MNIST_INPUT_SHAPE, softmax_first: bool = True
+    input_shape: Sequence[int | None] = slides.MNIST_INPUT_SHAPE,
+    softmax_first: bool = True,
+    num_classes: int = slides.MNIST_NUM_CLASSES,
 ) -> keras.Model:
     """The fully convolutional MNIST net of deck 001: 1×1 convolution + global average pooling.
 
@@ -160,6 +162,9 @@ def fcn_gap(
     softmax_first : bool, default True
         The slide's order (softmax in the 1×1 convolution, then pooling); ``False``:
         pooling, then a ``softmax`` layer.
+    num_classes : int, default 10
+        Maps in the class map. 11 adds a class "no digit centred here", which a
+        detector trains on windows of background and parts of digits (notebook 12).
 
     Returns
     -------
@@ -187,14 +192,17 @@ def fcn_gap(
     >>> usual = fcn_gap(softmax_first=False)
     >>> [layer.name for layer in usual.layers][-3:], usual.count_params()
     (['class_map', 'gap', 'softmax'], 93962)
+    >>> fcn_gap(num_classes=11).get_layer("class_map").count_params()   # 128·11 + 11
+    1419
     """
     keras = _lazy.keras()
     layers = keras.layers
     softmax_first = _checks.flag(softmax_first, "softmax_first")
+    classes = _checks.positive_int(num_classes, "the number of classes")
     head = [
         # float32 softmax and output even under a mixed_float16 policy (Keras' advice)
         layers.Conv2D(
-            slides.MNIST_NUM_CLASSES,
+            classes,
             kernel_size=(1, 1),
             activation="softmax" if softmax_first else None,
             dtype="float32",
@@ -235,7 +243,8 @@ def fcn_class_map(
     Returns
     -------
     keras.Model
-        Image(s) ``(N, H, W, 1)`` → class map ``(N, H', W', 10)``.
+        Image(s) ``(N, H, W, 1)`` → class map ``(N, H', W', classes)`` (10 for the
+        slide's FCN).
 
     Raises
     ------
@@ -250,6 +259,8 @@ def fcn_class_map(
     (1, 17, 24, 10)
     >>> fcn_class_map(fcn_gap(), input_shape=(None, None, 1)).output_shape
     (None, None, None, 10)
+    >>> fcn_class_map(fcn_gap(num_classes=11), input_shape=(None, None, 1)).output_shape
+    (None, None, None, 11)
     """
     keras = _lazy.keras()
     _checks.instance(model, keras.Model, "a Keras model built by cnn_course.models.fcn_gap()")
@@ -260,7 +271,11 @@ def fcn_class_map(
             "build it with cnn_course.models.fcn_gap()"
         )
     if input_shape is not None:
-        resized = fcn_gap(input_shape)
+        resized = fcn_gap(
+            input_shape,
+            softmax_first="softmax" not in names,
+            num_classes=model.get_layer("class_map").filters,
+        )
         resized.set_weights(model.get_weights())
         model = resized
     return keras.Model(model.inputs[0], model.get_layer("class_map").output, name="fcn_class_map")

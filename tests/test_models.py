@@ -72,6 +72,16 @@ def test_fcn_on_any_canvas(height, width, map_shape):
     np.testing.assert_allclose(class_map.mean(axis=(1, 2)), probabilities, atol=1e-6)
 
 
+@pytest.mark.parametrize(("softmax_first", "num_classes"), [(True, 11), (False, 10)])
+def test_fcn_class_map_on_any_size_keeps_the_models_classes_and_order(softmax_first, num_classes):
+    fixed = models.fcn_gap(softmax_first=softmax_first, num_classes=num_classes)
+    digit = np.random.default_rng(2).random((1, 28, 28, 1), dtype=np.float32)
+    own = models.fcn_class_map(fixed)(digit).numpy()
+    any_size = models.fcn_class_map(fixed, input_shape=(None, None, 1))(digit).numpy()
+    assert any_size.shape == (1, 3, 3, num_classes)
+    np.testing.assert_allclose(any_size, own, atol=1e-6)  # probabilities, or scores, as before
+
+
 def test_fcn_class_map_reuses_weights_of_a_fixed_size_model():
     fixed = models.fcn_gap()
     digit = np.random.default_rng(1).random((1, 28, 28, 1), dtype=np.float32)
@@ -423,6 +433,7 @@ def _residual(**bad):
 INTEGER_PARAMETERS = {
     "mnist_convnet input_shape": lambda v: models.mnist_convnet((28, v, 1)),
     "fcn_gap input_shape": lambda v: models.fcn_gap((None, None, v)),
+    "fcn_gap num_classes": lambda v: models.fcn_gap(num_classes=v),
     "fcn_class_map input_shape": lambda v: models.fcn_class_map(models.fcn_gap(), (v, 28, 1)),
     "lenet5 input_shape": lambda v: models.lenet5((v, 32, 3)),
     "dense_to_conv input_shape": lambda v: models.dense_to_conv(
@@ -456,6 +467,8 @@ def test_integer_parameters_refuse_bools_and_floats(parameter, value):
 def test_shapes_and_counts_out_of_range_are_value_errors():
     with pytest.raises(ValueError, match="number of classes must be a whole number >= 1, got 0"):
         architectures.alexnet(num_classes=0)
+    with pytest.raises(ValueError, match="number of classes must be a whole number >= 1, got 0"):
+        models.fcn_gap(num_classes=0)
     with pytest.raises(
         ValueError, match="each size in the input shape must be a whole number >= 1"
     ):
