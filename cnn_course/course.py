@@ -126,19 +126,26 @@ COURSE: tuple[Section, ...] = (
         "filters, feature maps, maximum-response inputs, class maximisation, Deep Dream, Grad-CAM",
         ("001", "003", "004"),
     ),
+    Section(
+        "12",
+        "Beyond classification",
+        "localisation with a regression branch and IoU; detection from a class map, non-max "
+        "suppression, precision and recall; transposed convolution; a small U-Net, mean IoU",
+        ("001", "002", "003"),
+    ),
 )
 
 
 def section(number: str) -> Section:
-    """The notebook numbered ``number`` (``"00"`` … ``"11"``).
+    """The notebook numbered ``number`` (``"00"`` … ``"12"``).
 
     >>> section("10").title
     'Transfer learning'
-    >>> section("12")
+    >>> section("13")
     Traceback (most recent call last):
     ...
-    ValueError: there is no notebook 12; the notebooks are 00, 01, 02, 03, 04, 05, 06, 07, 08, \
-09, 10, 11
+    ValueError: there is no notebook 13; the notebooks are 00, 01, 02, 03, 04, 05, 06, 07, 08, \
+09, 10, 11, 12
     """
     if not isinstance(number, str):
         raise TypeError(f'the notebook number must be a string such as "03", got {number!r}')

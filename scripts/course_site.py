@@ -54,7 +54,7 @@ PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Getting started", ("00",)),
     ("The convolution", ("01", "02", "03", "04", "05")),
     ("Convolutional networks", ("06", "07", "08")),
-    ("Beyond classification", ("09", "10", "11")),
+    ("Beyond classification", ("09", "10", "11", "12")),
 )
 
 

@@ -84,7 +84,7 @@ def test_quoted_numbers_name_their_deck_and_reason():
 
 
 def test_section_rejects_bad_numbers():
-    with pytest.raises(ValueError, match="there is no notebook 12; the notebooks are 00, 01"):
-        course.section("12")
+    with pytest.raises(ValueError, match="there is no notebook 13; the notebooks are 00, 01"):
+        course.section("13")
     with pytest.raises(TypeError, match='a string such as "03", got 3'):
         course.section(3)  # type: ignore[arg-type]

@@ -22,12 +22,13 @@ from cnn_course.exercises import (
     nb09,
     nb10,
     nb11,
+    nb12,
 )
 from cnn_course.exercises._core import Exercise
 
 __all__ = ["EXERCISES", "notebook_exercises"]
 
-_MODULES = (nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10, nb11)
+_MODULES = (nb00, nb01, nb02, nb03, nb04, nb05, nb06, nb07, nb08, nb09, nb10, nb11, nb12)
 
 #: Every exercise of the course by name (``"ex03_1"``), in notebook order.
 EXERCISES: Mapping[str, Exercise] = MappingProxyType(
