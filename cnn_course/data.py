@@ -752,7 +752,7 @@ def digit_scenes(
 ) -> DigitScenes:
     """``n`` canvases with ``count`` digits each, at random positions and sizes (seeded).
 
-    The data of localisation, detection and segmentation. For each canvas,
+    The data of notebook 12 (localisation, detection, segmentation). For each canvas,
     ``count`` images are drawn at random from ``images``, each resized (bilinear) to a
     random side in ``sides`` (both included) and pasted at a random place where its box
     overlaps no other box of the canvas, so digits never touch. The same arguments give

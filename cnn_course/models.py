@@ -13,7 +13,7 @@
   deck 001, with the weights carried over.
 * :func:`localiser` — deck 003's classification network with a regression branch: one
   trunk, two heads (the class and the digit's box); :func:`small_unet` — an
-  encoder–decoder with skip connections that labels every pixel.
+  encoder–decoder with skip connections that labels every pixel (both in notebook 12).
 
 Famous architectures (AlexNet, VGG16, ResNet50, deck 004's keras.applications table)
 are in :mod:`cnn_course.architectures`.
