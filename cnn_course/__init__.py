@@ -24,8 +24,54 @@ enforces it):
 3. **Figures** — :mod:`~cnn_course.viz` (pictures drawn like the slides) and
    :mod:`~cnn_course.widgets` (their interactive versions).
 
-Importing this package is cheap: it pulls in neither TensorFlow, Keras nor matplotlib.
-The Keras modules import Keras when they are used.
+Importing this package is cheap: it pulls in neither TensorFlow, Keras nor matplotlib,
+and imports a module the first time it is used (``cnn_course.models`` after a plain
+``import cnn_course`` works). The Keras modules import Keras at the top, except the few
+that must stay quick to import (``data``, ``runtime``, ``pretrained``, ``doctor``,
+``cli``), which import it inside the functions that need it.
 """
 
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
 __version__ = "0.1.0"
+
+#: The package's modules. PEP 562's module ``__getattr__`` imports one on first access --
+#: what scikit-image's ``lazy_loader`` does, in the few lines this package needs.
+__all__ = [
+    "architectures",
+    "bench",
+    "cli",
+    "course",
+    "data",
+    "doctor",
+    "exercises",
+    "explain",
+    "generalisation",
+    "kernels",
+    "layers",
+    "metrics",
+    "models",
+    "ops",
+    "pretrained",
+    "runtime",
+    "shapes",
+    "slides",
+    "train",
+    "transfer",
+    "viz",
+    "widgets",
+]
+
+
+def __getattr__(name: str) -> ModuleType:
+    """Import the module ``cnn_course.<name>`` on first access."""
+    if name in __all__:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -12,15 +12,17 @@
 * :func:`dense_share`: where a network's parameters sit (its dense layers or not).
 
 The numbers the decks print live in :mod:`cnn_course.slides`; the doctests compare the
-models with them. Keras is imported inside the functions (:mod:`cnn_course._lazy`).
+models with them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from cnn_course import _checks, _lazy, slides
+import keras
+
+from cnn_course import _checks, slides
 from cnn_course.runtime import progress_bar
 
 __all__ = [
@@ -41,9 +43,6 @@ __all__ = [
     "vgg16",
     "vgg19",
 ]
-
-if TYPE_CHECKING:
-    import keras
 
 
 # --------------------------------------------------------------------------------------
@@ -86,7 +85,6 @@ def alexnet(two_towers: bool = False, num_classes: int = 1000) -> keras.Model:
     >>> slides.ALEXNET_NEURONS_PRINTED[0], slides.ALEXNET_NEURONS[:5]
     (253440, (290400, 186624, 64896, 64896, 43264))
     """
-    keras = _lazy.keras()
     layers = keras.layers
     groups = 2 if _checks.flag(two_towers, "two_towers") else 1
     num_classes = _checks.positive_int(num_classes, "the number of classes")
@@ -121,7 +119,6 @@ VGG19_BLOCKS = ((64, 2), (128, 2), (256, 4), (512, 4), (512, 4))
 
 def _vgg(blocks: Sequence[tuple[int, int]], num_classes: int, name: str) -> keras.Model:
     """A VGG network: 3×3 "same" convolutions in blocks ending with a 2×2 max pool, 3 FC."""
-    keras = _lazy.keras()
     layers = keras.layers
     num_classes = _checks.positive_int(num_classes, "the number of classes")
     model_layers: list[Any] = [keras.Input(shape=slides.VGG_INPUT_SHAPE, name="input_layer")]
@@ -241,7 +238,6 @@ def resnet34(shortcut: str = "zero_pad", num_classes: int = 1000) -> keras.Model
     billion). Batch normalisation has 4 values per channel in Keras (2 learned, 2
     running statistics), so ``count_params()`` counts more than a paper or PyTorch.
     """
-    keras = _lazy.keras()
     layers = keras.layers
     shortcut = _checks.one_of(shortcut, "the shortcut", SHORTCUTS)
     num_classes = _checks.positive_int(num_classes, "the number of classes")
@@ -269,7 +265,7 @@ def resnet50() -> keras.Model:
     convolutions + 1 dense layer ("50" counts the 49 convolutions on the main path
     and the dense layer; the 4 projection shortcuts are not counted).
     """
-    return _lazy.keras().applications.ResNet50(weights=None, include_top=True)
+    return keras.applications.ResNet50(weights=None, include_top=True)
 
 
 def residual_block(
@@ -322,7 +318,7 @@ def residual_block(
     >>> model.output_shape, model.count_params()   # no parameter in the shortcut
     ((None, 28, 28, 128), 222208)
     """
-    layers = _lazy.keras().layers
+    layers = keras.layers
     filters = _checks.positive_int(filters, "the number of filters")
     stride = _checks.positive_int(stride, "the stride")
     shortcut = _checks.one_of(shortcut, "the shortcut", SHORTCUTS)
@@ -402,7 +398,7 @@ def inception_module(
     >>> model.output_shape, model.count_params()
     ((None, 28, 28, 256), 163696)
     """
-    layers = _lazy.keras().layers
+    layers = keras.layers
     f1, f3_reduce, f3, f5_reduce, f5, pool_proj = (
         _checks.positive_int(value, f"the number of filters {label}")
         for value, label in (
@@ -464,7 +460,6 @@ def topological_depth(model: keras.Model) -> int:
     >>> topological_depth(block)  # input, conv, bn, relu, conv, bn, add, relu
     8
     """
-    keras = _lazy.keras()
     _checks.instance(model, keras.Model, "a Keras model")
     if isinstance(model, keras.Sequential):
         return len(model.layers) + 1  # a chain, plus its input layer
@@ -510,7 +505,6 @@ def dense_share(model: keras.Model) -> float:
     >>> round(dense_share(lenet5_classic()), 3)  # C5 (48 120 parameters) is a Conv2D
     0.178
     """
-    keras = _lazy.keras()
     total = model.count_params()
     if total == 0:
         raise ValueError(f"the model {model.name!r} has no parameters")
@@ -558,7 +552,6 @@ def applications_table(
     ValueError
         If a name is not in the deck's table.
     """
-    keras = _lazy.keras()
     deck = {app.model: app for app in slides.KERAS_APPLICATIONS}
     names = list(deck) if names is None else list(names)
     unknown = [n for n in names if n not in deck]

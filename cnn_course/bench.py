@@ -33,7 +33,10 @@ from types import MappingProxyType
 from typing import Any
 from unittest import mock
 
-from cnn_course import _checks, _lazy, data, models, runtime, train
+import keras
+import tensorflow as tf
+
+from cnn_course import _checks, data, models, runtime, train
 
 __all__ = [
     "MODELS",
@@ -99,7 +102,6 @@ def run_benchmark(
     quick = _checks.flag(quick, "quick")
     seed = _checks.non_negative_int(seed, "the seed")
     verbose = _checks.integer(verbose, "verbose", minimum=0, maximum=2)
-    keras, tf = _lazy.keras(), _lazy.tensorflow()
     (x_all, y_all), _ = data.load_mnist()
     (x_train, y_train), (x_val, y_val) = data.split_validation(
         x_all, y_all, train.VALIDATION_SIZE, seed=0

@@ -32,11 +32,12 @@ import os
 import tempfile
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import keras
 import numpy as np
 
-from cnn_course import _checks, _lazy, slides
+from cnn_course import _checks, slides
 from cnn_course.data import load_mnist, subset
 from cnn_course.metrics import clearly_better, summarise_seeds
 from cnn_course.runtime import quick_mode
@@ -47,9 +48,6 @@ from cnn_course.train import (
     training_dataset,
     validation_dataset,
 )
-
-if TYPE_CHECKING:
-    import keras
 
 __all__ = [
     "ADAMW_WEIGHT_DECAY",
@@ -304,9 +302,9 @@ def augmentation(
     translation = _checks.real(translation, "the translation factor", 0.0, 1.0)
     zoom = _checks.real(zoom, "the zoom factor", 0.0, 1.0, open_high=True)
     seed = _checks.non_negative_int(seed, "the seed")
-    layers = _lazy.keras().layers
+    layers = keras.layers
     fill = {"fill_mode": "constant", "fill_value": 0.0}
-    return _lazy.keras().Sequential(
+    return keras.Sequential(
         [
             layers.RandomRotation(rotation, seed=seed, **fill),
             layers.RandomTranslation(translation, translation, seed=seed + 1, **fill),
@@ -377,7 +375,6 @@ def regularised_convnet(variant: str = "baseline", seed: int = 0, value: Any = N
     variant = _checks.one_of(variant, "the variant", VARIANTS)
     seed = _checks.non_negative_int(seed, "the seed")
     value = _value(variant, value)
-    keras = _lazy.keras()
     layers = keras.layers
     keras.utils.set_random_seed(seed)
     penalty = keras.regularizers.L2(value) if variant == "l2" else None
@@ -448,7 +445,6 @@ def describe(model: keras.Model) -> list[tuple[str, dict[str, Any]]]:
     >>> [kind for kind, _ in describe(mine)], describe(mine)[1][1]["rate"]
     (['Flatten', 'Dropout'], 0.5)
     """
-    keras = _lazy.keras()
     _checks.instance(model, keras.Model, "a Keras model")
     found: list[tuple[str, dict[str, Any]]] = []
     for layer in model.layers:
@@ -556,7 +552,6 @@ def optimizer(weight_decay: float | None = None) -> keras.optimizers.Optimizer:
     >>> type(optimizer(1.0)).__name__, optimizer(1.0).weight_decay
     ('AdamW', 1.0)
     """
-    keras = _lazy.keras()
     if weight_decay is None:
         return keras.optimizers.Adam(learning_rate=1e-3)
     weight_decay = _checks.real(weight_decay, "the weight decay", 0.0, open_low=True)
@@ -575,7 +570,6 @@ def early_stopping_callbacks(path: str, patience: int) -> list[Any]:
     >>> [type(c).__name__ for c in early_stopping_callbacks("best.weights.h5", 5)]
     ['EarlyStopping', 'ModelCheckpoint']
     """
-    keras = _lazy.keras()
     patience = _checks.positive_int(patience, "the patience")
     return [
         keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience),
@@ -669,7 +663,6 @@ def fit_variant(
     -------
     Result
     """
-    keras = _lazy.keras()
     data = _small_data(data)
     early_stopping = _checks.flag(early_stopping, "early_stopping")
     if not _checks.flag(curves, "curves") and early_stopping:

@@ -19,16 +19,17 @@ Famous architectures (AlexNet, VGG16, ResNet50, deck 004's keras.applications ta
 are in :mod:`cnn_course.architectures`.
 
 The numbers the decks print (parameter counts, input shapes)
-live in :mod:`cnn_course.slides`; the doctests compare the models with them. Keras is
-imported inside the functions (:mod:`cnn_course._lazy`), so importing this module is cheap.
+live in :mod:`cnn_course.slides`; the doctests compare the models with them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from cnn_course import _checks, _lazy, slides
+import keras
+
+from cnn_course import _checks, slides
 
 __all__ = [
     "conv_to_dense",
@@ -43,9 +44,6 @@ __all__ = [
     "mnist_convnet",
     "small_unet",
 ]
-
-if TYPE_CHECKING:
-    import keras
 
 
 def _input_shape(
@@ -119,7 +117,6 @@ def mnist_convnet(input_shape: Sequence[int] = slides.MNIST_INPUT_SHAPE) -> kera
     >>> model.output_shape
     (None, 10)
     """
-    keras = _lazy.keras()
     layers = keras.layers
     return keras.Sequential(
         [
@@ -195,7 +192,6 @@ def fcn_gap(
     >>> fcn_gap(num_classes=11).get_layer("class_map").count_params()   # 128·11 + 11
     1419
     """
-    keras = _lazy.keras()
     layers = keras.layers
     softmax_first = _checks.flag(softmax_first, "softmax_first")
     classes = _checks.positive_int(num_classes, "the number of classes")
@@ -262,7 +258,6 @@ def fcn_class_map(
     >>> fcn_class_map(fcn_gap(num_classes=11), input_shape=(None, None, 1)).output_shape
     (None, None, None, 11)
     """
-    keras = _lazy.keras()
     _checks.instance(model, keras.Model, "a Keras model built by cnn_course.models.fcn_gap()")
     names = [layer.name for layer in model.layers]
     if "class_map" not in names:
@@ -294,7 +289,6 @@ def _lenet(
     ``fc3_as_conv``: the 120 units are a 5×5 convolution (the paper's C5) before the
     flatten, rather than a dense layer after it; ``pooling`` is ``"max"`` or ``"average"``.
     """
-    keras = _lazy.keras()
     layers = keras.layers
     pool = layers.MaxPooling2D if pooling == "max" else layers.AveragePooling2D
     conv1, pool1, conv2, pool2, fc3, fc4, output = layer_names
@@ -453,7 +447,6 @@ def lenet1() -> keras.Model:
     >>> 104 + 4 * 2 + (20 * 25 + 12) + 12 * 2 + 1930 == slides.LENET1_PAPER_PARAMS  # the paper's
     True
     """
-    keras = _lazy.keras()
     layers = keras.layers
     return keras.Sequential(
         [
@@ -493,7 +486,6 @@ def linear_classifier(input_shape: Sequence[int] = slides.MNIST_INPUT_SHAPE) -> 
     >>> model.count_params(), tuple(model.get_layer("templates").kernel.shape)
     (7850, (784, 10))
     """
-    keras = _lazy.keras()
     layers = keras.layers
     return keras.Sequential(
         [
@@ -569,7 +561,6 @@ def dense_to_conv(
     >>> tuple(conv.kernel.shape), conv.count_params() == dense.count_params()
     ((3, 3, 2, 4), True)
     """
-    keras = _lazy.keras()
     height, width, channels = _input_shape(input_shape, "the flattened volume")
     _checks.instance(dense_layer, keras.layers.Dense, "a keras.layers.Dense layer")
     _require_built(dense_layer, "dense layer")
@@ -629,7 +620,6 @@ def conv_to_dense(conv_layer: keras.layers.Conv2D, name: str | None = None) -> k
     >>> tuple(dense.kernel.shape), dense.count_params()
     ((400, 120), 48120)
     """
-    keras = _lazy.keras()
     _checks.instance(conv_layer, keras.layers.Conv2D, "a keras.layers.Conv2D layer")
     _require_built(conv_layer, "convolution")
     if (
@@ -687,7 +677,6 @@ def localiser(
     >>> model.count_params()
     286414
     """
-    keras = _lazy.keras()
     layers = keras.layers
     shape = _input_shape(input_shape)
     classes = _checks.positive_int(num_classes, "the number of classes")
@@ -745,7 +734,6 @@ def small_unet(
     >>> small_unet((None, None, 1)).output_shape
     (None, None, None, 11)
     """
-    keras = _lazy.keras()
     layers = keras.layers
     shape = _input_shape(input_shape, any_size=True)
     classes = _checks.positive_int(num_classes, "the number of classes")

@@ -33,17 +33,16 @@ import time
 from collections.abc import Mapping, Sequence
 from numbers import Real
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import keras
 import numpy as np
+import tensorflow as tf
 
-from cnn_course import _checks, _lazy, runtime, slides
+from cnn_course import _checks, runtime, slides
 from cnn_course.data import subset
 from cnn_course.metrics import clearly_better, summarise_seeds
 from cnn_course.runtime import quick_mode
-
-if TYPE_CHECKING:
-    import keras
 
 __all__ = [
     "QUICK_RECIPE",
@@ -263,7 +262,6 @@ def scale_images(x: np.ndarray) -> np.ndarray:
 
 def _check_model(model: Any) -> None:
     """A Keras model that takes 28×28×1 images and outputs 10 class probabilities."""
-    keras = _lazy.keras()
     if not isinstance(model, keras.Model):
         raise TypeError(
             f"expected a Keras model (e.g. cnn_course.models.mnist_convnet()), "
@@ -290,7 +288,7 @@ def _prepared(model: Any, x: Any, y: Any, seed: object) -> tuple[np.ndarray, np.
     """What both recipes do first: check the model and the data, seed Keras."""
     _check_model(model)
     x, y = check_mnist(x, y, "training")
-    _lazy.keras().utils.set_random_seed(_checks.non_negative_int(seed, "the seed"))
+    keras.utils.set_random_seed(_checks.non_negative_int(seed, "the seed"))
     return x, y
 
 
@@ -300,7 +298,7 @@ def _without_autotune(dataset: Any) -> Any:
     Keras drops its iterator at the end of ``fit`` (and of every validation pass); an
     autotuned pipeline then waits for its autotune thread (measured in docs/benchmarks.md).
     """
-    options = _lazy.tensorflow().data.Options()
+    options = tf.data.Options()
     options.autotune.enabled = False
     return dataset.with_options(options)
 
@@ -346,7 +344,6 @@ def training_dataset(x: np.ndarray, y: np.ndarray, batch_size: int, seed: int = 
     >>> [int(labels.shape[0]) for _, labels in batches]
     [4, 4, 4]
     """
-    tf = _lazy.tensorflow()
     x, y = check_mnist(x, y, "training")
     batch_size = _checks.positive_int(batch_size, "the batch size")
     seed = _checks.non_negative_int(seed, "the seed")
@@ -377,7 +374,6 @@ def validation_dataset(x: np.ndarray, y: np.ndarray, batch_size: int = 1000) -> 
     >>> [int(labels.shape[0]) for _, labels in validation_dataset(x, y)]
     [1000, 1000, 500]
     """
-    tf = _lazy.tensorflow()
     x, y = check_mnist(x, y, "validation")
     batch_size = _checks.positive_int(batch_size, "the batch size")
     return _without_autotune(
@@ -413,7 +409,7 @@ def learning_rate_schedule(recipe: Recipe, total_steps: int) -> Any:
     recipe = _recipe(recipe)
     total_steps = _checks.positive_int(total_steps, "the number of steps")
     warmup = int(round(total_steps * recipe.warmup_fraction))
-    return _lazy.keras().optimizers.schedules.CosineDecay(
+    return keras.optimizers.schedules.CosineDecay(
         initial_learning_rate=recipe.peak_learning_rate / 25,
         decay_steps=max(total_steps - warmup, 1),
         alpha=recipe.final_fraction,
@@ -457,7 +453,6 @@ def learning_rates(schedule: Any, total_steps: int) -> np.ndarray:
             "the schedule must be a Keras learning-rate schedule or a number, "
             f"got {type(schedule).__name__}"
         )
-    tf = _lazy.tensorflow()
     # Keras schedules take one step at a time (a warm-up is a `cond`): one traced call per step
     rate_at = tf.function(schedule, autograph=False)
     return np.array([float(rate_at(tf.constant(step))) for step in range(total_steps)])
@@ -576,7 +571,6 @@ def fit_course_recipe(
         If the images, labels or the model do not fit MNIST (shape, label range,
         length mismatch, input shape) or a count is below 1.
     """
-    keras = _lazy.keras()
     x_train, y_train = _prepared(model, x_train, y_train, seed)
     recipe = recipe_for(model) if recipe is None else _recipe(recipe)
     epochs = _checks.positive_int(
@@ -657,7 +651,6 @@ def fit_reference_recipe(
     TypeError, ValueError
         As :func:`fit_course_recipe`.
     """
-    keras = _lazy.keras()
     x_train, y_train = _prepared(model, x_train, y_train, seed)
     epochs = _checks.positive_int(epochs, "the number of epochs")
     model.compile(

@@ -85,6 +85,20 @@ LAZY_GATEWAY = "cnn_course._lazy"
 costs nothing; the rest of the core never imports it, as that would be Keras by the
 back door."""
 
+QUICK_TO_IMPORT: dict[str, str] = {
+    "cnn_course.data": "the cnn-course command and `doctor` check the bundled files with it",
+    "cnn_course.runtime": "the set-up cell reads quick mode and the device before training",
+    "cnn_course.pretrained": "its file helpers find and check the bundled weights",
+    "cnn_course.doctor": "it reports a broken TensorFlow instead of failing to import it",
+    "cnn_course.cli": "`cnn-course --help` answers in a moment",
+    "cnn_course.__main__": "`python -m cnn_course`: the same command",
+}
+"""One lazy-import policy (issue 23 §3). The Keras-layer modules that must stay quick to
+import, and why: they import Keras and TensorFlow inside the functions that need them, through
+:data:`LAZY_GATEWAY`, and never at the top. Every other Keras-layer module imports them at the
+top, like any library, and never inside a function. ``import cnn_course`` itself loads no
+submodule (:data:`cnn_course.__all__` names them; attribute access imports one on first use)."""
+
 
 # ------------------------------------------------------------------ reading the package
 def _python_files(package: Path) -> dict[Path, str]:
@@ -271,6 +285,41 @@ def keras_layer_problems(module: str, imports: Sequence[Import]) -> list[str]:
             problems.append(
                 f"{imp.where(module)} -- {LAYER_NAMES[KERAS]} never imports {what}: it "
                 "computes, and cnn_course.viz (which may import it) draws"
+            )
+    return problems
+
+
+def lazy_policy_problems(module: str, imports: Sequence[Import]) -> list[str]:
+    """Rule (e): Keras at the top, or -- in :data:`QUICK_TO_IMPORT` only -- inside functions."""
+    problems = []
+    quick = module in QUICK_TO_IMPORT
+    for imp in imports:
+        heavy = imp.library in KERAS_LIBRARIES or imp.target == LAZY_GATEWAY
+        slow_module = (
+            imp.library == "cnn_course"
+            and layer_of(imp.target) == KERAS
+            and not any(_within(imp.target, q) for q in QUICK_TO_IMPORT)
+        )
+        if (
+            quick
+            and not imp.in_function
+            and not imp.type_checking
+            and (imp.library in KERAS_LIBRARIES or slow_module)
+        ):
+            problems.append(
+                f"{imp.where(module)} -- {module} must stay quick to import "
+                f"({QUICK_TO_IMPORT[module]}): import it inside the function that needs it"
+                + (f", through {LAZY_GATEWAY}" if imp.library in KERAS_LIBRARIES else "")
+            )
+        elif not quick and heavy and imp.in_function:
+            problems.append(
+                f"{imp.where(module)} -- the Keras layer imports Keras and TensorFlow at the "
+                f"top; only the modules of QUICK_TO_IMPORT import them inside functions"
+            )
+        elif not quick and imp.target == LAZY_GATEWAY:
+            problems.append(
+                f"{imp.where(module)} -- {LAZY_GATEWAY} is for the modules of "
+                "QUICK_TO_IMPORT; import keras at the top"
             )
     return problems
 
@@ -489,6 +538,33 @@ def test_keras_layer_module_imports_no_figures(module):
     assert not problems, _report(problems)
 
 
+@pytest.mark.parametrize("module", KERAS_MODULES)
+def test_keras_layer_module_follows_the_one_lazy_import_policy(module):
+    problems = lazy_policy_problems(module, _imports(module))
+    assert not problems, _report(problems)
+
+
+def test_the_package_names_every_public_module_and_imports_it_on_first_use():
+    import cnn_course
+
+    top = {m.split(".")[1] for m in MODULES if m.count(".") >= 1}
+    assert sorted(cnn_course.__all__) == sorted(n for n in top if not n.startswith("_"))
+    assert cnn_course.shapes.conv_output_size(28, 3) == 26  # attribute access imports it
+    with pytest.raises(AttributeError, match="has no attribute 'modles'"):
+        cnn_course.modles  # noqa: B018
+
+
+def test_every_quick_module_is_in_the_keras_layer():
+    assert all(layer_of(m) == KERAS and m in MODULES for m in QUICK_TO_IMPORT), QUICK_TO_IMPORT
+
+
+def test_quick_modules_import_without_tensorflow_or_keras():
+    loaded = heavy_imports(sorted(QUICK_TO_IMPORT), KERAS_LIBRARIES)
+    for module, result in loaded.items():
+        assert result["error"] is None, f"`import {module}` failed: {result['error']}"
+        assert result["loaded"] == [], f"`import {module}` loads {', '.join(result['loaded'])}"
+
+
 @pytest.mark.parametrize("module", sorted(MODULES))
 def test_imports_go_down_the_layers_never_up(module):
     problems = upward_problems(module, _imports(module))
@@ -574,6 +650,19 @@ def test_a_keras_module_importing_the_figures_is_caught_absolute_or_relative():
         assert problem.startswith("cnn_course.explain.gradcam line "), problem
         assert "never imports" in problem
     assert _check("cnn_course.explain.gradcam", "from .. import ops\n", keras_layer_problems) == []
+
+
+def test_the_lazy_import_policy_can_fail_both_ways():
+    rule = lazy_policy_problems
+    inside = "def f():\n    import keras\n"
+    gateway = "from cnn_course import _lazy\n\ndef f():\n    return _lazy.keras()\n"
+    assert _check("cnn_course.models", "import keras\n", rule) == []
+    assert _check("cnn_course.models", inside, rule)  # hidden in a function
+    assert _check("cnn_course.models", gateway, rule)  # through the gateway
+    assert _check("cnn_course.data", gateway, rule) == []
+    assert _check("cnn_course.data", "import keras\n", rule)  # at the top of a quick module
+    assert _check("cnn_course.cli", "from cnn_course import models\n", rule)  # by the back door
+    assert _check("cnn_course.cli", "def f():\n    from cnn_course import models\n", rule) == []
 
 
 def test_upward_imports_are_caught_and_relative_imports_resolved():

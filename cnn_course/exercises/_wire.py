@@ -51,6 +51,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import keras
 import numpy as np
 
 __all__ = [
@@ -295,9 +296,7 @@ def _load_keras(data: dict[str, Any], folder: str | os.PathLike[str]) -> Any:
         content = fh.read(MAX_MODEL_FILE + 1)
     if len(content) > MAX_MODEL_FILE:
         raise WireError(f"a model file larger than {MAX_MODEL_FILE // 2**20} MB")
-    from cnn_course import _lazy
 
-    keras = _lazy.keras()
     # loaded from a private copy: the folder is the submission's, which could swap the file
     with tempfile.TemporaryDirectory(prefix="cnn_course_model_") as private:
         copy = Path(private) / "answer.keras"

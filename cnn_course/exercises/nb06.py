@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import keras
 import numpy as np
 
-from cnn_course import _lazy, architectures, shapes, slides
+from cnn_course import architectures, shapes, slides
 from cnn_course.exercises._core import (
     Env,
     WrongAnswer,
@@ -34,7 +35,6 @@ def _shape_text(shape: tuple[int, ...]) -> str:
 
 def _table_of(model: Any, case: str) -> list[shapes.TableRow]:
     """The per-layer table of the student's model, without the rows the slides do not print."""
-    keras = _lazy.keras()
     if not isinstance(model, keras.Model):
         kind = type(model).__name__
         raise WrongAnswer(
@@ -107,7 +107,6 @@ def _lenet_input_shapes(rng: np.random.Generator, count: int) -> list[tuple[int,
 def ex06_1(env: Env, hidden: bool) -> None:
     build = function(env, "my_lenet5")
     forbid(build, ["lenet5", "lenet5_classic", "LENET5_LAYERS"], "the network")
-    keras = _lazy.keras()
     rng = case_rng(hidden)
     cases = [slides.LENET5_INPUT_SHAPE]
     if hidden:
@@ -200,7 +199,6 @@ def ex06_4(env: Env, hidden: bool) -> None:
 
 def _inception_3b() -> tuple[int, int]:
     """Output channels and parameters of GoogLeNet's module (3b), built by the course."""
-    keras = _lazy.keras()
     inputs = keras.Input((28, 28, 256))
     out = architectures.inception_module(inputs, 128, 128, 192, 32, 96, 64, name="ex06_3b")
     module = keras.Model(inputs, out)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+import keras
 import numpy as np
 
-from cnn_course import _lazy, metrics, runtime, shapes, slides, train
+from cnn_course import metrics, runtime, shapes, slides, train
 from cnn_course.data import load_mnist
 from cnn_course.exercises._core import (
     Env,
@@ -106,7 +107,6 @@ def ex07_3(env: Env, hidden: bool) -> None:
 
 def _small_net(model: Any) -> None:
     """Raise :class:`WrongAnswer` unless ``model`` is a Keras MNIST model small enough."""
-    keras = _lazy.keras()
     if not isinstance(model, keras.Model):
         kind = type(model).__name__
         raise WrongAnswer(

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import keras
 import numpy as np
 
-from cnn_course import _lazy, generalisation, runtime, slides, train
+from cnn_course import generalisation, runtime, slides, train
 from cnn_course.data import load_mnist
 from cnn_course.exercises._core import (
     Env,
@@ -46,7 +47,6 @@ VAL_TARGET_QUICK = 0.91
     answers=("my_dropout_params", "my_batchnorm_params"),
 )
 def ex08_1(env: Env, hidden: bool) -> None:
-    keras = _lazy.keras()
     with quiet_tensorflow():
         dropout = keras.layers.Dropout(generalisation.DROPOUT_RATE)
         dropout.build((None, 1600))
@@ -94,7 +94,6 @@ def _layers(model: Any) -> list[Any]:
     answers=("my_augmentation",),
 )
 def ex08_2(env: Env, hidden: bool) -> None:
-    keras = _lazy.keras()
     pipeline = answer(env, "my_augmentation")
     if not isinstance(pipeline, keras.layers.Layer):
         raise WrongAnswer(
@@ -176,7 +175,6 @@ def _validation_accuracy(model: Any) -> float:
     answers=("my_model",),
 )
 def ex08_4(env: Env, hidden: bool) -> None:
-    keras = _lazy.keras()
     model = answer(env, "my_model")
     if not isinstance(model, keras.Model):
         raise WrongAnswer(

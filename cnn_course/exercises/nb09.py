@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 
+import keras
 import numpy as np
 
-from cnn_course import _lazy, models, ops, shapes, slides
+from cnn_course import models, ops, shapes, slides
 from cnn_course.exercises._core import (
     Env,
     WrongAnswer,
@@ -41,7 +42,6 @@ def _dense_cases(rng: np.random.Generator, count: int) -> list[tuple[int, int, i
 
 def _reference_conv(kernel: np.ndarray, bias: np.ndarray, h: int, w: int, c: int) -> list:
     """The kernel and bias :func:`cnn_course.models.dense_to_conv` makes of this dense layer."""
-    keras = _lazy.keras()
     dense = keras.layers.Dense(kernel.shape[1])
     dense.build((None, h * w * c))
     dense.set_weights([kernel, bias])

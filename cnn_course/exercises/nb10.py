@@ -6,9 +6,10 @@ import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import keras
 import numpy as np
 
-from cnn_course import _lazy, data, pretrained, runtime, shapes, transfer
+from cnn_course import data, pretrained, runtime, shapes, transfer
 from cnn_course.exercises._core import (
     Env,
     NotAnswered,
@@ -111,7 +112,6 @@ def stand_in_backbone(input_shape: tuple[int, int, int], channels: int, seed: in
     """A small pretend-pretrained backbone: conv, BatchNorm, ReLU, conv, ReLU (a few hundred
     weights instead of MobileNetV2's 2.3 million), with moving statistics of its own so that
     BatchNorm in training mode and in inference mode differ."""
-    keras = _lazy.keras()
     layers = keras.layers
     init = keras.initializers
     inputs = keras.Input(input_shape, name="image")
@@ -154,7 +154,6 @@ def _softmax(z: np.ndarray) -> np.ndarray:
 
 def reference_head(backbone: Any, kernel: np.ndarray, bias: np.ndarray, x: np.ndarray) -> Any:
     """What backbone (in inference mode) + global average pooling + Dense softmax output."""
-    keras = _lazy.keras()
     maps = np.asarray(keras.ops.convert_to_numpy(backbone(x, training=False)), dtype=np.float64)
     return _softmax(maps.mean(axis=(1, 2)) @ kernel + bias)
 
@@ -174,7 +173,6 @@ def ex10_3(env: Env, hidden: bool) -> None:
     build = function(env, "my_transfer_model")
     banned = ["transfer_model", "imagenet_backbone", "mobilenet_v2", "MobileNetV2"]
     forbid(build, banned + ["clone_model"], "the transfer model")
-    keras = _lazy.keras()
     rng = case_rng(hidden)
     for number, (shape, channels, classes) in enumerate(_head_cases(hidden), start=1):
         backbone = stand_in_backbone(shape, channels, seed=10 * number + (5 if hidden else 0))
@@ -229,7 +227,6 @@ def _expect_frozen_backbone(model: Any, backbone: Any, case: str) -> None:
     Layers are matched by name and weights by value (not by identity: when graded, the model
     comes back from the student's process as a ``.keras`` file).
     """
-    keras = _lazy.keras()
     mine = {layer.name: layer for layer in _all_layers(model) if layer is not model}
     trainable = {id(w) for w in model.trainable_weights}
     for given in backbone.layers:
@@ -261,7 +258,6 @@ def _expect_frozen_backbone(model: Any, backbone: Any, case: str) -> None:
 
 def _dense_weights(model: Any, channels: int, classes: int, case: str) -> tuple[Any, Any]:
     """The trainable kernel (channels, classes) and bias (classes,) of the student's head."""
-    keras = _lazy.keras()
     found = {tuple(w.shape): keras.ops.convert_to_numpy(w) for w in model.trainable_weights}
     if (channels, classes) not in found or (classes,) not in found:
         raise WrongAnswer(
@@ -323,7 +319,6 @@ def head_only_accuracy(n_train: int) -> float:
 
 @functools.cache
 def _imagenet_kernels() -> dict[str, np.ndarray]:
-    keras = _lazy.keras()
     backbone = pretrained.imagenet_backbone(include_top=False, input_shape=(32, 32, 3))
     return {
         layer.name: keras.ops.convert_to_numpy(layer.kernel)
@@ -343,7 +338,6 @@ def _changed_convolutions(model: Any) -> list[str] | None:
 
     ``None`` if the model has no MobileNetV2 (no layer ``Conv1`` with a kernel).
     """
-    keras = _lazy.keras()
     layers = {layer.name: layer for layer in _all_layers(model)}
     if not hasattr(layers.get("Conv1"), "kernel") or "out_relu" not in layers:
         return None
@@ -370,7 +364,6 @@ def _fine_tuned_accuracy(fine_tune: Callable[..., Any], n_train: int) -> float |
 
 
 def _measure(fine_tune: Callable[..., Any], n_train: int) -> float:
-    keras = _lazy.keras()
     x, y, x_test, y_test = fashion_sets(n_train)
     case = f"my_fine_tune on the {n_train} training images"
     model = call(seeded(fine_tune, 0), x, y, case=case)

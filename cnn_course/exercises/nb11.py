@@ -5,9 +5,11 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+import keras
 import numpy as np
+import tensorflow as tf
 
-from cnn_course import _lazy, pretrained, shapes, slides
+from cnn_course import pretrained, shapes, slides
 from cnn_course.exercises._core import (
     Env,
     WrongAnswer,
@@ -105,7 +107,6 @@ def _ascent_cases(rng: np.random.Generator, count: int) -> list[AscentCase]:
     random; with ``count`` above 8 the last one is a filter that is silent everywhere
     (a ReLU after a large negative bias: its gradient is zero).
     """
-    keras = _lazy.keras()
     fixed = [
         ((6, 8, 3), [(4, 3, 1, None)], 2, 0.1, "3×3 filters"),
         ((5, 5, 1), [(2, 1, 1, None)], 1, 0.5, "1×1 filters"),
@@ -136,7 +137,6 @@ def _ascent_cases(rng: np.random.Generator, count: int) -> list[AscentCase]:
 
 
 def _filter_mean(model: Any, x: np.ndarray, d: int) -> float:
-    keras = _lazy.keras()
     maps = keras.ops.convert_to_numpy(model(x, training=False))
     return float(np.mean(maps[..., d]))
 
@@ -144,7 +144,6 @@ def _filter_mean(model: Any, x: np.ndarray, d: int) -> float:
 def reference_ascent_step(model: Any, x: np.ndarray, d: int, step_size: float) -> np.ndarray:
     """The course's ascent step (:func:`cnn_course.explain.ascent.ascent_step`) on the mean of
     feature map ``d``, without jitter, decay or clipping."""
-    import tensorflow as tf
 
     from cnn_course.explain.ascent import ascent_step
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import keras
 import numpy as np
 
-from cnn_course import _lazy, metrics, runtime, shapes
+from cnn_course import metrics, runtime, shapes
 from cnn_course.data import digit_scenes, load_mnist
 from cnn_course.exercises._core import (
     Env,
@@ -186,7 +187,6 @@ def ex12_3(env: Env, hidden: bool) -> None:
 
 def _segmenter(model: Any) -> None:
     """Raise :class:`WrongAnswer` unless ``model`` is a Keras model labelling every pixel."""
-    keras = _lazy.keras()
     if not isinstance(model, keras.Model):
         kind = type(model).__name__
         raise WrongAnswer(f"`my_segmenter` should be a Keras model, got {kind}.")

@@ -19,12 +19,36 @@ import tensorflow as tf
 from cnn_course import _checks
 from cnn_course.data import as_float_pixels
 
+__all__ = [  # what the other explanation modules use; the rest starts with _
+    "NOT_FEATURES",
+    "PIXEL_RANGE",
+    "InputRange",
+    "as_image",
+    "cached",
+    "check_index",
+    "check_model",
+    "check_model_image",
+    "check_range",
+    "check_size",
+    "check_values_in_range",
+    "find_layer",
+    "flat_layers",
+    "from_uint8",
+    "layer_names",
+    "logits",
+    "model_input",
+    "n_classes",
+    "resize",
+    "sub_model",
+    "to_uint8",
+]
+
 InputRange = tuple[float, float]
 
 PIXEL_RANGE: InputRange = (0.0, 255.0)
 """The default ``input_range``: pixel values 0..255, what the course's MobileNetV2 takes."""
 
-Tap = tuple[str, str]
+_Tap = tuple[str, str]
 """A tensor of a model's graph: (layer name, ``"output"`` or ``"input"``)."""
 
 # Layers that move pixels around without computing features: they are never
@@ -263,7 +287,7 @@ def cached(model: keras.Model, key: tuple, build: Callable[[], Any]) -> Any:
 
 
 def sub_model(
-    model: keras.Model, taps: Sequence[Tap], size: tuple[int | None, int | None] | None
+    model: keras.Model, taps: Sequence[_Tap], size: tuple[int | None, int | None] | None
 ) -> keras.Model:
     """A model from the image input to the tapped tensors of ``model``'s graph.
 
@@ -292,7 +316,7 @@ def sub_model(
 
 
 def _sub_model_through_clone(
-    model: keras.Model, taps: Sequence[Tap], size: tuple[int | None, int | None] | None
+    model: keras.Model, taps: Sequence[_Tap], size: tuple[int | None, int | None] | None
 ) -> keras.Model:
     """:func:`sub_model` when a tapped layer is a nested model (a pretrained backbone).
 
@@ -303,7 +327,7 @@ def _sub_model_through_clone(
     """
     _, (height, width, channels) = model_input(model)
     wanted = {name for name, _ in taps}
-    caught: dict[Tap, Any] = {}
+    caught: dict[_Tap, Any] = {}
 
     def call(layer: Any, *args: Any, **kwargs: Any) -> Any:
         out = layer(*args, **kwargs)
@@ -340,7 +364,7 @@ def flat_layers(model: keras.Model) -> list[keras.layers.Layer]:
 # --------------------------------------------------------------------------------------
 # Class scores before the softmax
 # --------------------------------------------------------------------------------------
-def logits(model: keras.Model) -> tuple[Tap, Callable[[Any], Any]]:
+def logits(model: keras.Model) -> tuple[_Tap, Callable[[Any], Any]]:
     """The tensor to tap and the function that turns it into class scores (logits).
 
     Class maximisation and Grad-CAM need the score *before* the softmax: the softmax

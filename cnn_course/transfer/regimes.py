@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+import keras
 import numpy as np
 
-from cnn_course import _checks, _lazy, pretrained
+from cnn_course import _checks, pretrained
 
 if TYPE_CHECKING:  # pragma: no cover
     import keras
@@ -294,7 +295,6 @@ def transfer_model(
         size = (max(height, pretrained.MIN_SIZE), max(width, pretrained.MIN_SIZE))
     backbone_shape = pretrained.check_input_shape((*size, 3))
 
-    keras = _lazy.keras()
     layers = keras.layers
     if weights == "imagenet":
         backbone = pretrained.imagenet_backbone(include_top=False, input_shape=backbone_shape)
@@ -334,7 +334,6 @@ def set_regime(model: keras.Model, regime: str, top_blocks: int = 3) -> keras.Mo
     """
     regime = _regime_name(regime)
     top_blocks = _checks.integer(top_blocks, "top_blocks", 1, pretrained.NUM_BLOCKS)
-    keras = _lazy.keras()
     try:
         backbone = model.get_layer("mobilenet_v2")
     except ValueError:

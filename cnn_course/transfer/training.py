@@ -15,9 +15,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import keras
 import numpy as np
+import tensorflow as tf
 
-from cnn_course import _checks, _lazy, runtime
+from cnn_course import _checks, runtime
 from cnn_course.transfer.regimes import (
     LEARNING_RATES,
     REGIMES,
@@ -44,7 +46,6 @@ __all__ = [
 
 def _values(variables: Sequence[Any]) -> list[np.ndarray]:
     """A copy of the variables' current values (to put back with :func:`_assign`)."""
-    keras = _lazy.keras()
     return [keras.ops.convert_to_numpy(v) for v in variables]
 
 
@@ -81,7 +82,6 @@ def _compile(model: keras.Model, learning_rate: float, steps_per_execution: int 
     is exactly a fresh Adam, and the traced step is kept. ``steps_per_execution`` as in
     ``keras.Model.compile`` (it changes the time of a fit, not its numbers).
     """
-    keras = _lazy.keras()
     trainable = tuple(id(v) for v in model.trainable_variables)
     done = _COMPILED.get(model)
     if (
@@ -119,7 +119,6 @@ def _cross_entropy(logits: Any, y: np.ndarray) -> float:
 
 def _head_logits(model: keras.Model, features: Any) -> np.ndarray:
     """``features @ kernel + bias`` of the model's dense head, in NumPy (dropout is off)."""
-    keras = _lazy.keras()
     dense = model.get_layer("predictions")
     kernel, bias = (keras.ops.convert_to_numpy(w) for w in (dense.kernel, dense.bias))
     return np.asarray(features) @ kernel + bias
@@ -127,7 +126,6 @@ def _head_logits(model: keras.Model, features: Any) -> np.ndarray:
 
 @functools.cache
 def _choose_epochs_callback() -> type:
-    keras = _lazy.keras()
 
     class ChooseEpochs(keras.callbacks.Callback):
         """After each epoch, the validation loss; keep the best weights, stop when stale."""
@@ -172,7 +170,6 @@ def extract_features(model: keras.Model, x: Any, batch_size: int | None = None) 
     epoch of the head's training (:func:`fit_head_on_features`). ``batch_size``: images
     per call (default: :data:`FEATURE_BATCH_PIXELS` worth of them).
     """
-    keras = _lazy.keras()
     if batch_size is None:
         height, width = model.get_layer("mobilenet_v2").input.shape[1:3]
         batch_size = max(1, FEATURE_BATCH_PIXELS // (height * width))
@@ -191,7 +188,6 @@ def extract_features(model: keras.Model, x: Any, batch_size: int | None = None) 
 
 def _head(model: keras.Model) -> keras.Model:
     """The model's own dropout and dense layers on pooled features (shared, not copied)."""
-    keras = _lazy.keras()
     features = keras.Input(shape=(model.get_layer("avg_pool").output.shape[-1],), name="features")
     x = model.get_layer("dropout")(features)
     return keras.Model(features, model.get_layer("predictions")(x), name="head")
@@ -233,7 +229,6 @@ def fit_head_on_features(
         keeps (``epochs`` without validation); with validation, ``history["val_loss"]``
         holds the validation loss after every epoch.
     """
-    tf = _lazy.tensorflow()
     epochs = _checks.positive_int(epochs, "epochs")
     batch_size = _checks.positive_int(batch_size, "batch_size")
     patience = _checks.positive_int(patience, "patience")
@@ -292,7 +287,6 @@ def recalibrate_batchnorm(
     Wu & Johnson 2021), gives inference the statistics of the final network. No weight is
     learned.
     """
-    keras = _lazy.keras()
     batch_size = _checks.positive_int(batch_size, "batch_size")
     x = np.asarray(x)
     order = np.random.default_rng(seed).permutation(len(x))  # batches that mix the classes
