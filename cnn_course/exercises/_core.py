@@ -60,6 +60,7 @@ __all__ = [
     "forbid",
     "function",
     "quiet_tensorflow",
+    "run_model",
     "seeded",
     "shape_text",
     "source_of",
@@ -282,6 +283,25 @@ def function(env: Env, name: str) -> Callable[..., Any]:
             f"`{name}` should be a function (def {name}(...):), got {value!r} ({article} {kind})"
         )
     return value
+
+
+def run_model(name: str, task: str, compute: Callable[[], Any]) -> Any:
+    """``compute()``, which puts a student's model to work, with TensorFlow kept quiet.
+
+    Any error it raises is a :class:`WrongAnswer` that says which answer cannot do what.
+
+    >>> run_model("my_model", "classify the test digits", lambda: 0.99)
+    0.99
+    >>> run_model("my_model", "classify the test digits", lambda: 1 / 0)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cnn_course.exercises._core.WrongAnswer: `my_model` cannot classify ...: division by zero
+    """
+    try:
+        with quiet_tensorflow():  # graded, every submission's model is traced anew
+            return compute()
+    except Exception as err:  # the student's model: any error is an answer to report
+        raise WrongAnswer(f"`{name}` cannot {task}: {err}") from None
 
 
 def call(f: Callable[..., Any], *args: Any, case: str, **kwargs: Any) -> Any:
