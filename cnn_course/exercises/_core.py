@@ -425,6 +425,18 @@ def _is_real(value: object) -> bool:
     return isinstance(value, Real) and not isinstance(value, bool | np.bool_)
 
 
+def _plain_scalar(got: Any) -> Any:
+    """A NumPy scalar or 0-d array as the Python number it holds, so that a message shows
+    ``0.25``, not ``np.float64(0.25)``; anything else unchanged.
+
+    >>> _plain_scalar(np.float64(0.25)), _plain_scalar(np.array(3)), _plain_scalar("3")
+    (0.25, 3, '3')
+    """
+    if isinstance(got, (np.ndarray, np.generic)) and np.shape(got) == ():
+        return got.item()
+    return got
+
+
 def expect_int(got: Any, expected: int, what: str) -> None:
     """``got`` must be the whole number ``expected`` (``14.0`` counts; ``True`` does not).
 
@@ -440,8 +452,7 @@ def expect_int(got: Any, expected: int, what: str) -> None:
     ...
     cnn_course.exercises._core.WrongAnswer: the output size should be a number, got '14' (a str).
     """
-    if isinstance(got, np.ndarray) and got.shape == ():
-        got = got.item()
+    got = _plain_scalar(got)
     if not _is_real(got):
         kind = type(got).__name__
         article = "an" if kind[:1] in "aeiou" else "a"
@@ -460,9 +471,12 @@ def expect_real(got: Any, expected: float, what: str, rel: float = 1e-3) -> None
     Traceback (most recent call last):
     ...
     cnn_course.exercises._core.WrongAnswer: 0.5 is not the fraction.
+    >>> expect_real(np.float64(0.25), 1 / 3, "the IoU")  # NumPy's scalar, written plainly
+    Traceback (most recent call last):
+    ...
+    cnn_course.exercises._core.WrongAnswer: 0.25 is not the IoU.
     """
-    if isinstance(got, np.ndarray) and got.shape == ():
-        got = got.item()
+    got = _plain_scalar(got)
     if not _is_real(got):
         kind = type(got).__name__
         article = "an" if kind[:1] in "aeiou" else "a"
