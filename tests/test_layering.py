@@ -453,22 +453,27 @@ def test_the_readme_table_and_the_package_docstring_list_every_module_in_its_lay
         )
 
 
-def import_graph() -> dict[str, set[str]]:
-    """Which of the package's modules each module imports (in functions too; not for typing)."""
+def import_graph(modules: dict[str, Path] | None = None) -> dict[str, set[str]]:
+    """Which of a package's modules each module imports (in functions too; not for typing).
+
+    ``modules`` is :func:`package_modules`'s answer (the course's package by default); a
+    submodule's ``from . import X`` and ``from pkg.sub import X`` both lead to ``pkg.sub``.
+    """
+    modules = MODULES if modules is None else modules
     graph: dict[str, set[str]] = {}
-    for module, path in MODULES.items():
+    for module, path in modules.items():
         found = imports_of(
             module, path.read_text(encoding="utf-8"), is_package=path.name == "__init__.py",
-            modules=MODULES,
+            modules=modules,
         )  # fmt: skip
         graph[module] = set()
         for imp in found:
             if imp.type_checking:
                 continue
             target = imp.target
-            while target not in MODULES and "." in target:
+            while target not in modules and "." in target:
                 target = target.rsplit(".", 1)[0]
-            if target in MODULES and target != module:
+            if target in modules and target != module:
                 graph[module].add(target)
     return graph
 
@@ -505,6 +510,40 @@ def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 def test_no_import_cycle_between_the_packages_modules():
     """Not even through an import inside a function (the registry loop the exercises had)."""
     assert import_cycles(import_graph()) == []
+
+
+@pytest.mark.parametrize(
+    "otter_source",
+    [
+        "class Grader:\n    def __init__(self):\n        from pkg.ex import EXERCISES\n",
+        "class Grader:\n    def __init__(self):\n        from . import EXERCISES\n",
+        "from pkg.ex._registry import EXERCISES\n",  # a loop of three
+    ],
+)
+def test_an_import_cycle_inside_a_subpackage_is_caught(tmp_path, otter_source):
+    """The loop the exercises once had: the subpackage's ``__init__`` imports ``_otter``,
+    whose ``Grader`` imports the registry back from the ``__init__`` (or through a third)."""
+    ex = tmp_path / "pkg" / "ex"
+    ex.mkdir(parents=True)
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/ops.py": "",
+        "pkg/ex/__init__.py": "from ._otter import Grader\nEXERCISES = {}\n",
+        "pkg/ex/_otter.py": otter_source,
+        "pkg/ex/_registry.py": "from pkg.ex import EXERCISES\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    (cycle,) = import_cycles(import_graph(package_modules(tmp_path / "pkg")))
+    assert cycle[0] == cycle[-1] == "pkg.ex" and "pkg.ex._otter" in cycle
+    # once the registry has a module of its own that both read, the loop is gone
+    (ex / "__init__.py").write_text(
+        "from ._otter import Grader\nfrom ._registry import EXERCISES\n"
+    )
+    (ex / "_registry.py").write_text("EXERCISES = {}\n")
+    fixed = otter_source.replace("from pkg.ex import", "from pkg.ex._registry import")
+    (ex / "_otter.py").write_text(fixed.replace("from . import", "from ._registry import"))
+    assert import_cycles(import_graph(package_modules(tmp_path / "pkg"))) == []
 
 
 def test_the_package_has_its_three_layers():
