@@ -65,6 +65,34 @@ class Regime(NamedTuple):
         """Trained from random weights: BatchNorm statistics re-estimated after training."""
         return not self.pretrained
 
+    def trains_layer(self, name: str, is_batchnorm: bool, top_blocks: int = 3) -> bool:
+        """Whether the backbone layer ``name`` trains in this regime's last phase.
+
+        From random weights every layer trains, BatchNorm included. A pretrained backbone
+        keeps its BatchNorm layers frozen (ImageNet's statistics); ``"head"`` trains none
+        of its layers, ``"all"`` every other one, ``"top"`` those of the last
+        ``top_blocks`` inverted residual blocks and the final 1x1 convolution ``Conv_1``.
+
+        Examples
+        --------
+        >>> [REGIMES[r].trains_layer("block_16_project", False) for r in REGIMES]
+        [False, True, True, True]
+        >>> [REGIMES[r].trains_layer("block_2_project", False) for r in REGIMES]
+        [False, False, True, True]
+        >>> [REGIMES[r].trains_layer("block_16_project_BN", True) for r in REGIMES]
+        [False, False, False, True]
+        >>> REGIMES["top"].trains_layer("block_13_expand", False, top_blocks=4)
+        True
+        """
+        if not self.pretrained:
+            return True
+        if not self.fine_tunes or is_batchnorm:
+            return False
+        if self.fine_tune == "all":
+            return True
+        last = range(pretrained.NUM_BLOCKS - top_blocks, pretrained.NUM_BLOCKS)
+        return name == "Conv_1" or name.startswith(tuple(f"block_{b}_" for b in last))
+
 
 REGIMES: dict[str, Regime] = {
     "head": Regime("head", "imagenet"),
@@ -341,19 +369,11 @@ def set_regime(model: keras.Model, regime: str, top_blocks: int = 3) -> keras.Mo
             "set_regime needs a model made by transfer_model (it has no layer 'mobilenet_v2')"
         ) from None
     plan = REGIMES[regime]
-    if plan.pretrained and not plan.fine_tunes:  # "head": the whole backbone frozen
-        backbone.trainable = False
-        return model
-    backbone.trainable = True
-    if not plan.pretrained:  # "random": every layer, BatchNorm included
-        return model
-    retrained = tuple(
-        f"block_{b}_" for b in range(pretrained.NUM_BLOCKS - top_blocks, pretrained.NUM_BLOCKS)
-    )
-    for layer in backbone.layers:
-        in_top = layer.name.startswith(retrained) or layer.name == "Conv_1"
-        is_bn = isinstance(layer, keras.layers.BatchNormalization)
-        layer.trainable = not is_bn and (plan.fine_tune == "all" or in_top)
+    backbone.trainable = plan.fine_tunes or not plan.pretrained
+    if backbone.trainable:
+        for layer in backbone.layers:
+            is_bn = isinstance(layer, keras.layers.BatchNormalization)
+            layer.trainable = plan.trains_layer(layer.name, is_bn, top_blocks)
     return model
 
 
