@@ -25,7 +25,9 @@ Usage::
 ``--seed S`` re-runs a notebook with another *training* seed, to see how far its
 comparisons move from seed to seed (the course reports every seed it ran): every
 ``runtime.seed_everything(0)`` of the notebook and every ``seed=0`` default of a function
-it defines become ``S``; the data (fixed seeds of their own) stay the same. Nothing is
+it defines become ``S``; the data (fixed seeds of their own) stay the same, and so does the
+default seed of a course function the notebook calls without one (``train.fit_course_recipe``'s
+order of the training images): there the runs vary the initial weights only. Nothing is
 saved or recorded: the run goes on past a failing cell (an assert that holds only for
 seed 0 is part of the answer), prints what each code cell printed and which cells
 failed, and leaves the executed copy in the system's temporary folder.
