@@ -308,6 +308,13 @@ def test_resnet50_and_alexnet_counts():
     _free()
     alexnet = architectures.alexnet()
     assert alexnet.count_params() == 62_378_344
+    # the slides' layer spec counts the same parameters as the Keras model (notebook 06)
+    spec_rows = layer_table(slides.ALEXNET_INPUT_SHAPE, slides.ALEXNET_LAYERS)
+    assert sum(r.params for r in spec_rows) == 62_378_344
+    # dense share = what its fc6, fc7, fc8 hold over the total
+    fc = [r for r in layer_table_from_model(alexnet) if r.name.startswith("fc")]
+    assert [r.name for r in fc] == ["fc6", "fc7", "fc8"]
+    assert architectures.dense_share(alexnet) == sum(r.params for r in fc) / 62_378_344
     assert round(architectures.dense_share(alexnet), 3) == 0.940
     del alexnet
     _free()
